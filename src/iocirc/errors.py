@@ -1,0 +1,63 @@
+"""Exceptions and warnings raised by iocirc.
+
+Every error iocirc raises on bad input derives from :class:`IocircError` and
+also from the builtin that fits (:class:`ValueError` or :class:`TypeError`),
+so ``except ValueError`` keeps working in code that does not know iocirc.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BalanceError",
+    "BalanceWarning",
+    "ConventionWarning",
+    "IocircError",
+    "IocircWarning",
+    "MissingFlowError",
+    "ReadError",
+    "SchemaError",
+    "UnitError",
+]
+
+
+class IocircError(Exception):
+    """Base class of every error iocirc raises on bad input."""
+
+
+class SchemaError(IocircError, ValueError):
+    """A Dataset does not have the structure of a regional IO table.
+
+    Raised for missing variables, dimensions or coordinates, unknown labels,
+    non-numeric data and values that are not allowed (NaN, negative output).
+    """
+
+
+class BalanceError(IocircError, ValueError):
+    """An accounting identity of an IO table fails beyond the tolerance."""
+
+
+class ReadError(IocircError, ValueError):
+    """A workbook cannot be read as an IO table.
+
+    The message names the file, the sheet and the row or column label.
+    """
+
+
+class MissingFlowError(IocircError, ValueError):
+    """An indicator needs final-use or trade flows the table does not report."""
+
+
+class UnitError(IocircError, ValueError):
+    """Variables carry missing or incompatible units."""
+
+
+class IocircWarning(UserWarning):
+    """Base class of iocirc's warnings."""
+
+
+class BalanceWarning(IocircWarning):
+    """A published table does not add up; it is read anyway."""
+
+
+class ConventionWarning(IocircWarning):
+    """A modelling convention yields values outside their meaningful range."""

@@ -1,0 +1,424 @@
+"""The data model of a regional input-output table: one registry for everything.
+
+A regional IO table vintage is one :class:`xarray.Dataset` with four variables
+over five dimensions. This module is the single place where they are
+specified; the constructors (:func:`iocirc.from_arrays`), the validator
+(:func:`iocirc.validate`), the readers, the hypothesis strategies
+(:mod:`iocirc.testing.strategies`) and the documentation all read it.
+
+Dimensions
+----------
+``region``
+    Provinces (or any regions), indexed by English name (``"Liaoning"``), with
+    coordinates ``region_zh`` (``"辽宁"``) and ``region_code`` (GB/T 2260 code).
+``sector`` / ``sector_to``
+    Product sectors as suppliers (rows) and as users (columns), over the same
+    labels: the sector code of the table's classification (``"01"`` ...), with
+    coordinates ``sector_zh``/``sector_en`` and ``sector_to_zh``/``sector_to_en``.
+``flow``
+    Final-use and trade columns (see :data:`FLOWS`).
+``va_component``
+    Value-added rows (see :data:`VA_COMPONENTS`).
+
+Sign convention
+---------------
+Imports and inflows are stored as the **positive** numbers the tables print.
+Each flow's :attr:`Member.sign` says how it enters the row identity::
+
+    total_output = intermediate use + sum(sign(f) * final_use[f] for f in flows)
+
+so imports and inflows (sign ``-1``) are subtracted there, and nowhere else is
+a sign flipped.
+
+Missing flows
+-------------
+Vintages differ in what they report: the 2007 tables give only gross outflow
+and inflow (exports and domestic trade together), the 2002 tables only a net
+outflow. A table holds on its ``flow`` dimension exactly the flows it reports;
+a flow that a vintage lacks is *absent from the coordinate*, never a column of
+zeros. Aggregate flows (:attr:`Member.parts`) such as ``gross_outflow`` record
+which finer flows they sum, so that identities and indicators use whatever
+level of detail a table has. When regions that report different splits are
+stacked, a flow that one region does not report is NaN for that region only
+(:func:`flow_values` derives it from the aggregate where it can).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from iocirc.errors import MissingFlowError, SchemaError
+
+__all__ = [
+    "CURRENCY_UNIT",
+    "DIMS",
+    "FLOWS",
+    "VARIABLES",
+    "VA_COMPONENTS",
+    "DimSpec",
+    "Member",
+    "VariableSpec",
+    "available_flows",
+    "flow_values",
+    "identity_terms",
+    "members",
+    "require_flows",
+]
+
+#: Currency unit of the official Chinese tables: 10,000 yuan (万元).
+CURRENCY_UNIT = "10^4 CNY"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One label of the ``flow`` or ``va_component`` dimension.
+
+    Attributes
+    ----------
+    name : str
+        The label used as the coordinate value (``"export"``).
+    code : str
+        The code printed in the official tables (``"EX"``).
+    zh : str
+        The Chinese column or row header (``"出口"``).
+    en : str
+        English meaning.
+    symbol : str
+        Symbol used in formulas in the documentation.
+    sign : int
+        ``+1`` if the flow is a use of the region's supply (adds to the row
+        identity), ``-1`` if it is a supply from outside (imports, inflows).
+    parts : tuple of str
+        For an aggregate, the finest members it is the signed sum of:
+        ``value = sign * sum(part.sign * part)``. Empty for a finest member.
+    """
+
+    name: str
+    code: str
+    zh: str
+    en: str
+    symbol: str
+    sign: int = 1
+    parts: tuple[str, ...] = ()
+
+    @property
+    def leaves(self) -> tuple[str, ...]:
+        """The finest members this member covers (itself if it has no parts)."""
+        return self.parts or (self.name,)
+
+
+@dataclass(frozen=True)
+class DimSpec:
+    """A dimension of the table and the coordinates that label it."""
+
+    name: str
+    description: str
+    coords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    """A variable of the table.
+
+    ``dims`` are the dimensions it must have (others, e.g. ``year`` or
+    ``scenario``, may be added by the user and are carried along).
+    ``nan_allowed`` marks variables where NaN means "not reported".
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    long_name: str
+    description: str
+    symbol: str
+    nan_allowed: bool = False
+    nonnegative: bool = False
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+
+FLOWS: tuple[Member, ...] = (
+    Member("household_rural", "FU101", "农村居民消费", "rural household consumption", "c^r"),
+    Member("household_urban", "FU102", "城镇居民消费", "urban household consumption", "c^u"),
+    Member(
+        "household",
+        "THC",
+        "居民消费",
+        "household consumption",
+        "c^h",
+        parts=("household_rural", "household_urban"),
+    ),
+    Member("government", "FU103", "政府消费", "government consumption", "c^g"),
+    Member("fixed_capital_formation", "FU201", "固定资本形成总额", "gross fixed capital formation", "k"),
+    Member("inventory_change", "FU202", "存货增加", "changes in inventories", "s"),
+    Member(
+        "capital_formation",
+        "GCF",
+        "资本形成总额",
+        "gross capital formation",
+        "k^g",
+        parts=("fixed_capital_formation", "inventory_change"),
+    ),
+    Member("export", "EX", "出口", "exports", "e"),
+    Member("domestic_outflow", "OF", "国内省外流出", "domestic outflow to other provinces", "o"),
+    Member("import", "IM", "进口", "imports", "m", sign=-1),
+    Member("domestic_inflow", "IF", "国内省外流入", "domestic inflow from other provinces", "n", sign=-1),
+    Member(
+        "gross_outflow",
+        "FU302",
+        "流出",
+        "gross outflow (exports and domestic outflow)",
+        "e+o",
+        parts=("export", "domestic_outflow"),
+    ),
+    Member(
+        "gross_inflow",
+        "FU304",
+        "流入",
+        "gross inflow (imports and domestic inflow)",
+        "m+n",
+        sign=-1,
+        parts=("import", "domestic_inflow"),
+    ),
+    Member(
+        "net_outflow",
+        "NOF",
+        "净流出",
+        "net outflow (exports + domestic outflow - imports - domestic inflow)",
+        "e+o-m-n",
+        parts=("export", "domestic_outflow", "import", "domestic_inflow"),
+    ),
+    Member("other", "ERR", "其他", "other (statistical discrepancy)", "r"),
+)
+
+VA_COMPONENTS: tuple[Member, ...] = (
+    Member("compensation", "VA001", "劳动者报酬", "compensation of employees", "w"),
+    Member("net_production_taxes", "VA002", "生产税净额", "net taxes on production", "t"),
+    Member("depreciation", "VA003", "固定资产折旧", "depreciation of fixed assets", "d"),
+    Member("operating_surplus", "VA004", "营业盈余", "operating surplus", "p"),
+    Member(
+        "value_added_total",
+        "TVA",
+        "增加值合计",
+        "total value added (components not reported)",
+        "v",
+        parts=("compensation", "net_production_taxes", "depreciation", "operating_surplus"),
+    ),
+)
+
+DIMS: dict[str, DimSpec] = {
+    d.name: d
+    for d in (
+        DimSpec("region", "regions (provinces), by English name", ("region_zh", "region_code")),
+        DimSpec("sector", "supplying product sectors (rows), by code", ("sector_zh", "sector_en")),
+        DimSpec(
+            "sector_to", "using product sectors (columns), by code", ("sector_to_zh", "sector_to_en")
+        ),
+        DimSpec("flow", "final-use and trade columns", ("flow_code", "flow_zh")),
+        DimSpec("va_component", "value-added rows", ("va_code", "va_zh")),
+    )
+}
+
+VARIABLES: dict[str, VariableSpec] = {
+    v.name: v
+    for v in (
+        VariableSpec(
+            "intermediate_use",
+            ("region", "sector", "sector_to"),
+            "intermediate use",
+            "Products of `sector` used as inputs by `sector_to` (中间使用).",
+            "Z",
+        ),
+        VariableSpec(
+            "final_use",
+            ("region", "sector", "flow"),
+            "final use and trade",
+            "Final use, foreign trade and interprovincial trade of each product (最终使用, "
+            "进口, 国内省外流入, ...). Imports and inflows are positive. NaN marks a flow "
+            "that a region does not report.",
+            "F",
+            nan_allowed=True,
+        ),
+        VariableSpec(
+            "value_added",
+            ("region", "va_component", "sector_to"),
+            "value added",
+            "Primary inputs of each using sector (增加值).",
+            "V",
+        ),
+        VariableSpec(
+            "total_output",
+            ("region", "sector"),
+            "total output",
+            "Gross output of each sector (总产出 = 总投入).",
+            "x",
+            nonnegative=True,
+        ),
+    )
+}
+
+_MEMBERS = {"flow": {m.name: m for m in FLOWS}, "va_component": {m.name: m for m in VA_COMPONENTS}}
+
+
+def members(dim: str) -> dict[str, Member]:
+    """Registered labels of ``dim`` (``"flow"`` or ``"va_component"``), by name."""
+    try:
+        return _MEMBERS[dim]
+    except KeyError:
+        raise SchemaError(
+            f"dimension {dim!r} has no registered labels; "
+            f"dimensions with labels: {sorted(_MEMBERS)}"
+        ) from None
+
+
+def identity_terms(dim: str, present: Iterable[str]) -> tuple[str, ...]:
+    """The labels among ``present`` that enter an accounting identity once each.
+
+    Every finest flow must be counted at most once: when a table reports an
+    aggregate (``gross_outflow``) and one of its parts (``export``), the
+    aggregate is used and the part is left out of the identity. Aggregates
+    covering more finest members win; ties keep the registry's order.
+
+    Examples
+    --------
+    >>> identity_terms("flow", ["gross_outflow", "export", "gross_inflow", "other"])
+    ('gross_outflow', 'gross_inflow', 'other')
+    """
+    registry = members(dim)
+    present = list(present)
+    unknown = [p for p in present if p not in registry]
+    if unknown:
+        raise SchemaError(
+            f"unknown {dim} labels {unknown}; registered: {sorted(registry)}"
+        )
+    order = {name: i for i, name in enumerate(registry)}
+    ranked = sorted(present, key=lambda p: (-len(registry[p].leaves), order[p]))
+    covered: set[str] = set()
+    chosen: list[str] = []
+    for name in ranked:
+        leaves = set(registry[name].leaves)
+        if covered.isdisjoint(leaves):
+            chosen.append(name)
+            covered |= leaves
+    return tuple(sorted(chosen, key=order.__getitem__))
+
+
+def available_flows(ds: xr.Dataset) -> tuple[str, ...]:
+    """Flows a table can provide, reported or derivable from what it reports.
+
+    A finest flow is derivable when an aggregate containing it and all the
+    aggregate's other parts are reported (``domestic_outflow`` from
+    ``gross_outflow`` and ``export``); an aggregate is derivable when all its
+    parts are.
+    """
+    reported = set(ds.indexes["flow"]) if "flow" in ds.indexes else set()
+    registry = members("flow")
+    found = set(reported)
+    changed = True
+    while changed:
+        changed = False
+        for m in FLOWS:
+            if m.name in found:
+                continue
+            if m.parts and set(m.parts) <= found:
+                found.add(m.name)
+                changed = True
+                continue
+            for agg in FLOWS:
+                if m.name in agg.parts and agg.name in found:
+                    siblings = set(agg.parts) - {m.name}
+                    if siblings <= found:
+                        found.add(m.name)
+                        changed = True
+                        break
+    return tuple(name for name in registry if name in found)
+
+
+def require_flows(ds: xr.Dataset, flows: Iterable[str], *, purpose: str) -> None:
+    """Raise :class:`~iocirc.errors.MissingFlowError` unless ``ds`` provides ``flows``."""
+    wanted = list(flows)
+    have = available_flows(ds)
+    missing = [f for f in wanted if f not in have]
+    if missing:
+        year = ds.attrs.get("year", "unknown")
+        reported = list(ds.indexes["flow"]) if "flow" in ds.indexes else []
+        raise MissingFlowError(
+            f"{purpose} needs the flows {missing}, which the table (year {year}) neither "
+            f"reports nor lets derive; it reports {reported}. The 2007 tables give only "
+            "gross outflow/inflow and the 2002 tables only a net outflow: substitute customs "
+            "figures for foreign trade with iocirc.with_customs_trade(ds, exports, imports) "
+            "to split them, or use scope='dual'."
+        )
+
+
+def flow_values(ds: xr.Dataset, name: str) -> xr.DataArray:
+    """The values of one flow, derived from the table's other flows where needed.
+
+    Returns ``final_use`` at ``flow=name`` (without the ``flow`` dimension),
+    filling regions that do not report it from an aggregate and its other parts
+    or from its own parts. Lazy on dask-backed data.
+
+    Raises
+    ------
+    MissingFlowError
+        If the table neither reports nor lets derive the flow.
+    """
+    require_flows(ds, [name], purpose=f"flow {name!r}")
+    return _flow_values(ds["final_use"], name, frozenset())
+
+
+def _flow_values(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr.DataArray:
+    registry = members("flow")
+    reported = set(final_use.indexes["flow"])
+    seen = seen | {name}
+    candidates: list[xr.DataArray] = []
+    if name in reported:
+        candidates.append(final_use.sel(flow=name, drop=True))
+    member = registry[name]
+    if member.parts and not (set(member.parts) & seen):
+        parts = [_try_flow(final_use, p, seen) for p in member.parts]
+        if all(p is not None for p in parts):
+            total = sum(registry[p].sign * v for p, v in zip(member.parts, parts, strict=True))
+            candidates.append(member.sign * total)
+    for agg in FLOWS:
+        if name in agg.parts and agg.name not in seen:
+            siblings = [p for p in agg.parts if p != name]
+            if set(siblings) & seen:
+                continue
+            agg_values = _try_flow(final_use, agg.name, seen)
+            sibling_values = [_try_flow(final_use, p, seen) for p in siblings]
+            if agg_values is None or any(v is None for v in sibling_values):
+                continue
+            rest = sum(registry[p].sign * v for p, v in zip(siblings, sibling_values, strict=True))
+            candidates.append(member.sign * (agg.sign * agg_values - rest))
+    if not candidates:
+        raise MissingFlowError(f"flow {name!r} cannot be derived")
+    result = candidates[0]
+    for other in candidates[1:]:
+        result = result.fillna(other)
+    return result.rename(name)
+
+
+def _try_flow(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr.DataArray | None:
+    try:
+        return _flow_values(final_use, name, seen)
+    except MissingFlowError:
+        return None
+
+
+def member_coords(dim: str, labels: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+    """The registry's coordinates (code, Chinese label) for labels of ``dim``."""
+    registry = members(dim)
+    labels = list(labels)
+    code_name, zh_name = DIMS[dim].coords
+    return {
+        code_name: (dim, [registry[label].code for label in labels]),
+        zh_name: (dim, [registry[label].zh for label in labels]),
+    }
+
+
+def is_numeric(array: xr.DataArray) -> bool:
+    """True for integer and floating data (booleans and strings are not numbers here)."""
+    return bool(np.issubdtype(array.dtype, np.number))

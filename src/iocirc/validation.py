@@ -1,0 +1,346 @@
+"""Checking a regional IO table: structure first, then the accounting identities.
+
+Row identity, for every region and supplying sector ``i``::
+
+    x_i = sum_j Z_ij + sum_f sign(f) * F_if
+
+Column identity, for every region and using sector ``j``::
+
+    x_j = sum_i Z_ij + sum_k V_kj
+
+where each flow ``f`` and value-added component ``k`` enters once
+(:func:`iocirc.schema.identity_terms`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from iocirc.errors import BalanceError, BalanceWarning, SchemaError, UnitError
+from iocirc.schema import DIMS, VARIABLES, identity_terms, is_numeric, members
+
+__all__ = ["balance_report", "validate"]
+
+DEFAULT_RTOL = 1e-6
+
+
+def validate(
+    ds: xr.Dataset,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    on_imbalance: Literal["raise", "warn", "ignore"] = "raise",
+) -> xr.Dataset:
+    """Check that ``ds`` is a well-formed, balanced regional IO table.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The table (see :mod:`iocirc.schema`). Extra dimensions (``year``,
+        ``scenario``, ...) on the variables are allowed and checked alike.
+    rtol : float
+        Tolerance of the identities, relative to the sum of the absolute
+        values of the terms of each identity (so rounding in large sectors and
+        exact zeros in empty ones are both judged fairly).
+    on_imbalance : {"raise", "warn", "ignore"}
+        What to do when an identity fails: raise :class:`BalanceError`, issue
+        a :class:`~iocirc.errors.BalanceWarning`, or nothing.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself, unchanged, so the call can be chained.
+
+    Raises
+    ------
+    SchemaError
+        Missing variables, dimensions or coordinates, unknown labels,
+        non-numeric data, NaN where it is not allowed, negative output.
+    UnitError
+        Variables whose ``units`` differ from ``ds.attrs["currency_unit"]``.
+    BalanceError
+        An identity fails beyond ``rtol``; the message names the region and
+        sector with the largest relative residual.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> ds = iocirc.datasets.example_table()
+    >>> iocirc.validate(ds) is ds
+    True
+    >>> bad = ds.copy(deep=True)
+    >>> bad["total_output"][0, 1] += 1000.0
+    >>> iocirc.validate(bad)
+    Traceback (most recent call last):
+    ...
+    iocirc.errors.BalanceError: the row identity ...
+    """
+    if on_imbalance not in ("raise", "warn", "ignore"):
+        raise ValueError(f"on_imbalance must be 'raise', 'warn' or 'ignore', not {on_imbalance!r}")
+    check_structure(ds)
+    if on_imbalance != "ignore":
+        _check_balance(ds, rtol=rtol, on_imbalance=on_imbalance)
+    return ds
+
+
+def check_structure(ds: xr.Dataset) -> None:
+    """Raise :class:`SchemaError` unless ``ds`` has the structure of an IO table."""
+    if not isinstance(ds, xr.Dataset):
+        raise SchemaError(
+            f"expected an xarray.Dataset holding an IO table, got {type(ds).__name__}; "
+            "build one with iocirc.from_arrays or iocirc.from_frames"
+        )
+    missing = [name for name in VARIABLES if name not in ds.data_vars]
+    if missing:
+        raise SchemaError(
+            f"the Dataset lacks the variable(s) {missing}; it has {sorted(map(str, ds.data_vars))}. "
+            "An IO table needs " + ", ".join(VARIABLES) + " (see iocirc.schema.VARIABLES)"
+        )
+    for spec in VARIABLES.values():
+        var = ds[spec.name]
+        lacking = [d for d in spec.dims if d not in var.dims]
+        if lacking:
+            raise SchemaError(
+                f"variable {spec.name!r} lacks the dimension(s) {lacking}: it has {var.dims}, "
+                f"expected {spec.dims} (plus any extra dimensions)"
+            )
+        if not is_numeric(var):
+            raise SchemaError(
+                f"variable {spec.name!r} holds {var.dtype} data; expected numbers (float64)"
+            )
+    for dim, spec in DIMS.items():
+        if dim not in ds.indexes:
+            raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
+        index = ds.indexes[dim]
+        if index.has_duplicates:
+            dups = sorted(set(map(str, index[index.duplicated()])))
+            raise SchemaError(f"dimension {dim!r} has duplicated labels {dups}")
+        absent = [c for c in spec.coords if c not in ds.coords]
+        if absent:
+            raise SchemaError(
+                f"dimension {dim!r} lacks the coordinate(s) {absent}; "
+                f"iocirc.from_arrays fills them (from iocirc.schema for flows and "
+                f"value-added components, from iocirc.regions for provinces)"
+            )
+    if list(ds.indexes["sector"]) != list(ds.indexes["sector_to"]):
+        raise SchemaError(
+            "dimensions 'sector' (rows) and 'sector_to' (columns) must carry the same labels in "
+            f"the same order; got {list(ds.indexes['sector'])} and {list(ds.indexes['sector_to'])}"
+        )
+    for dim in ("flow", "va_component"):
+        registry = members(dim)
+        unknown = [str(x) for x in ds.indexes[dim] if x not in registry]
+        if unknown:
+            raise SchemaError(
+                f"unknown {dim} label(s) {unknown}; registered labels: {list(registry)}"
+            )
+    _check_values(ds)
+    _check_units(ds)
+
+
+def _check_values(ds: xr.Dataset) -> None:
+    for spec in VARIABLES.values():
+        var = ds[spec.name]
+        null = var.isnull()
+        if spec.nan_allowed:
+            # NaN means "this region does not report this flow": the whole column, or nothing.
+            partial = null.any("sector") & ~null.all("sector")
+            if bool(partial.any()):
+                where = _first_label(partial)
+                raise SchemaError(
+                    f"variable {spec.name!r} is NaN for some sectors only at {where}; NaN marks "
+                    "a flow a region does not report and must cover every sector of it"
+                )
+        elif bool(null.any()):
+            raise SchemaError(
+                f"variable {spec.name!r} has NaN at {_first_label(null)}; it must be complete"
+            )
+        if bool(np.isinf(var).any()):
+            raise SchemaError(f"variable {spec.name!r} is infinite at {_first_label(np.isinf(var))}")
+        if spec.nonnegative and bool((var < 0).any()):
+            raise SchemaError(
+                f"variable {spec.name!r} is negative at {_first_label(var < 0)}; "
+                "total output cannot be negative"
+            )
+
+
+def _check_units(ds: xr.Dataset) -> None:
+    unit = ds.attrs.get("currency_unit")
+    if unit is None:
+        raise UnitError(
+            "the Dataset has no 'currency_unit' attribute; set it, e.g. "
+            "ds.attrs['currency_unit'] = '10^4 CNY' for the official tables"
+        )
+    for name in VARIABLES:
+        var_unit = ds[name].attrs.get("units")
+        if var_unit != unit:
+            raise UnitError(
+                f"variable {name!r} has units {var_unit!r} but the table's currency_unit is "
+                f"{unit!r}; convert the variable and set its 'units' attribute"
+            )
+
+
+def _first_label(mask: xr.DataArray) -> str:
+    """Describe the first True position of a boolean DataArray by its labels."""
+    flat = np.argwhere(np.asarray(mask))
+    if flat.size == 0:
+        return "no position"
+    pos = flat[0]
+    parts = []
+    for dim, i in zip(mask.dims, pos, strict=True):
+        label = mask.indexes[dim][i] if dim in mask.indexes else i
+        parts.append(f"{dim}={label!r}")
+    return ", ".join(parts)
+
+
+def identity_residuals(ds: xr.Dataset) -> tuple[xr.Dataset, xr.Dataset]:
+    """Residuals of the row and column identities.
+
+    Returns two Datasets with variables ``total_output``, ``accounted``
+    (the sum of the identity's terms), ``residual`` (output minus accounted)
+    and ``scale`` (the sum of the terms' absolute values), over
+    (region, sector) and (region, sector_to) respectively.
+    """
+    z = ds["intermediate_use"]
+    x = ds["total_output"]
+    weights = flow_weights(ds["final_use"])
+    f = ds["final_use"].fillna(0.0) * weights
+    row_accounted = z.sum("sector_to") + f.sum("flow")
+    row_scale = abs(x) + abs(z).sum("sector_to") + abs(f).sum("flow")
+    rows = xr.Dataset(
+        {
+            "total_output": x,
+            "accounted": row_accounted,
+            "residual": x - row_accounted,
+            "scale": row_scale,
+        }
+    )
+    va_terms = list(identity_terms("va_component", ds.indexes["va_component"]))
+    v = ds["value_added"].sel(va_component=va_terms)
+    x_col = x.rename(sector="sector_to")
+    col_accounted = z.sum("sector") + v.sum("va_component")
+    col_scale = abs(x_col) + abs(z).sum("sector") + abs(v).sum("va_component")
+    cols = xr.Dataset(
+        {
+            "total_output": x_col,
+            "accounted": col_accounted,
+            "residual": x_col - col_accounted,
+            "scale": col_scale,
+        }
+    )
+    return rows, cols
+
+
+def flow_weights(final_use: xr.DataArray) -> xr.DataArray:
+    """Sign with which each flow enters the row identity, per region (0 if left out).
+
+    The choice of flows depends on which flows a region reports (non-NaN), so
+    regions with different splits stacked together are each counted once.
+    """
+    registry = members("flow")
+    flows = [str(f) for f in final_use.indexes["flow"]]
+    reported = final_use.notnull().all("sector")
+    other_dims = [d for d in reported.dims if d != "flow"]
+    reported = reported.transpose(*other_dims, "flow")
+    flags = np.asarray(reported.values, dtype=bool).reshape(-1, len(flows))
+    weights = np.zeros(flags.shape, dtype=float)
+    cache: dict[tuple[bool, ...], np.ndarray] = {}
+    for i, row in enumerate(flags):
+        key = tuple(bool(b) for b in row)
+        if key not in cache:
+            present = [f for f, ok in zip(flows, key, strict=True) if ok]
+            chosen = set(identity_terms("flow", present))
+            cache[key] = np.array([registry[f].sign if f in chosen else 0 for f in flows], float)
+        weights[i] = cache[key]
+    return xr.DataArray(
+        weights.reshape(reported.shape), dims=reported.dims, coords={"flow": flows}
+    ).assign_coords({d: reported[d] for d in other_dims if d in reported.coords})
+
+
+def _check_balance(ds: xr.Dataset, *, rtol: float, on_imbalance: str) -> None:
+    rows, cols = identity_residuals(ds)
+    failures = []
+    for kind, table, dim in (("row", rows, "sector"), ("column", cols, "sector_to")):
+        relative = abs(table["residual"]) / table["scale"].where(table["scale"] > 0, 1.0)
+        bad = relative > rtol
+        n_bad = int(bad.sum())
+        if n_bad:
+            failures.append((float(relative.max()), kind, table, relative, n_bad, dim))
+    if not failures:
+        return
+    failures.sort(key=lambda item: -item[0])
+    _, kind, table, relative, n_bad, dim = failures[0]
+    where = relative.argmax(...)
+    point = {d: int(i) for d, i in where.items()}
+    at = table.isel(point)
+    region = str(at["region"].values)
+    sector = str(at[dim].values)
+    name_coord = f"{dim}_zh"
+    name = f" ({at[name_coord].values})" if name_coord in at.coords else ""
+    output = float(at["total_output"])
+    residual = float(at["residual"])
+    share = f", {residual / output:.2%} of output" if output else ""
+    extra = ", ".join(f"{d}={at[d].values!r}" for d in point if d not in ("region", dim))
+    extra = f" ({extra})" if extra else ""
+    counts = "; ".join(f"{n} {k} checks" for _, k, _, _, n, _ in failures)
+    what = (
+        "output = intermediate use + final use (imports and inflows subtracted)"
+        if kind == "row"
+        else "output = intermediate inputs + value added"
+    )
+    message = (
+        f"the {kind} identity ({what}) fails for region {region!r}, sector {sector!r}{name}{extra}: "
+        f"total output {output:.6g}, accounted {float(at['accounted']):.6g}, residual "
+        f"{residual:.6g} {ds.attrs.get('currency_unit', '')}{share}; {counts} exceed "
+        f"rtol={rtol:g}. iocirc.balance_report(ds) lists every residual."
+    )
+    if on_imbalance == "raise":
+        raise BalanceError(message)
+    warnings.warn(message, BalanceWarning, stacklevel=3)
+
+
+def balance_report(ds: xr.Dataset) -> pd.DataFrame:
+    """All residuals of the row and column identities as a tidy table.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A structurally valid IO table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region (and extra dimension), identity and sector, with
+        columns ``region``, ``identity`` (``"row"`` or ``"column"``),
+        ``sector``, ``total_output``, ``accounted``, ``residual`` (in the
+        table's currency unit) and ``relative_residual`` (residual over the
+        sum of absolute terms; 0 where all terms are 0), sorted by decreasing
+        absolute relative residual.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> report = iocirc.balance_report(iocirc.datasets.example_table())
+    >>> sorted(report["identity"].unique())
+    ['column', 'row']
+    >>> float(report["residual"].abs().max())
+    0.0
+    """
+    check_structure(ds)
+    rows, cols = identity_residuals(ds)
+    frames = []
+    for kind, table, dim in (("row", rows, "sector"), ("column", cols, "sector_to")):
+        scale = table["scale"].where(table["scale"] > 0, 1.0)
+        table = table.assign(relative_residual=table["residual"] / scale).drop_vars("scale")
+        keep = [c for c in table.coords if c not in table.dims]
+        frame = table.drop_vars(keep).to_dataframe().reset_index()
+        frame = frame.rename(columns={dim: "sector"})
+        frame.insert(1, "identity", kind)
+        frames.append(frame)
+    report = pd.concat(frames, ignore_index=True)
+    order = report["relative_residual"].abs().sort_values(ascending=False, kind="stable").index
+    return report.loc[order].reset_index(drop=True)
