@@ -106,7 +106,7 @@ def from_arrays(
     >>> import numpy as np, iocirc
     >>> z = np.array([[10.0, 20.0], [30.0, 5.0]])
     >>> f = np.array([[70.0, 0.0], [60.0, 25.0]])  # consumption, imports
-    >>> v = np.array([[60.0, 85.0]])
+    >>> v = np.array([[60.0, 45.0]])
     >>> ds = iocirc.from_arrays(z, f, v, regions="Liaoning", sectors=["01", "02"],
     ...                         flows=["household_urban", "import"],
     ...                         va_components=["value_added_total"], year=2017)
@@ -148,8 +148,11 @@ def from_arrays(
             raise SchemaError(
                 f"{name} has shape {array.shape}; expected {expected} from "
                 f"{n_r} region(s), {n_s} sectors, {n_f} flows and {n_v} value-added components"
-                + (" (a single region given as a string takes arrays without a region axis)"
-                   if single else "")
+                + (
+                    " (a single region given as a string takes arrays without a region axis)"
+                    if single
+                    else ""
+                )
             )
         if single:
             array = array[np.newaxis]
@@ -191,9 +194,9 @@ def _as_float(raw: Any, name: str) -> np.ndarray:
 
 def _derived_output(ds: xr.Dataset) -> xr.DataArray:
     weights = flow_weights(ds["final_use"])
-    return ds["intermediate_use"].sum("sector_to") + (
-        ds["final_use"].fillna(0.0) * weights
-    ).sum("flow")
+    return ds["intermediate_use"].sum("sector_to") + (ds["final_use"].fillna(0.0) * weights).sum(
+        "flow"
+    )
 
 
 def _region_coords(
@@ -275,7 +278,7 @@ def from_frames(
     >>> s = ["01", "02"]
     >>> z = pd.DataFrame([[10.0, 20.0], [30.0, 5.0]], index=s, columns=s)
     >>> f = pd.DataFrame({"household_urban": [70.0, 60.0], "import": [0.0, 25.0]}, index=s)
-    >>> v = pd.DataFrame([[60.0, 85.0]], index=["value_added_total"], columns=s)
+    >>> v = pd.DataFrame([[60.0, 45.0]], index=["value_added_total"], columns=s)
     >>> ds = iocirc.from_frames(z, f, v, region="Jilin", year=2012)
     >>> ds.sizes["sector"], list(ds.indexes["flow"])
     (2, ['household_urban', 'import'])
@@ -351,4 +354,3 @@ def _numbers(values: np.ndarray, name: str) -> np.ndarray:
         return values.astype(float)
     except (TypeError, ValueError) as err:
         raise SchemaError(f"{name} must hold numbers: {err}") from None
-

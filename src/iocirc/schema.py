@@ -151,7 +151,9 @@ FLOWS: tuple[Member, ...] = (
         parts=("household_rural", "household_urban"),
     ),
     Member("government", "FU103", "政府消费", "government consumption", "c^g"),
-    Member("fixed_capital_formation", "FU201", "固定资本形成总额", "gross fixed capital formation", "k"),
+    Member(
+        "fixed_capital_formation", "FU201", "固定资本形成总额", "gross fixed capital formation", "k"
+    ),
     Member("inventory_change", "FU202", "存货增加", "changes in inventories", "s"),
     Member(
         "capital_formation",
@@ -164,7 +166,14 @@ FLOWS: tuple[Member, ...] = (
     Member("export", "EX", "出口", "exports", "e"),
     Member("domestic_outflow", "OF", "国内省外流出", "domestic outflow to other provinces", "o"),
     Member("import", "IM", "进口", "imports", "m", sign=-1),
-    Member("domestic_inflow", "IF", "国内省外流入", "domestic inflow from other provinces", "n", sign=-1),
+    Member(
+        "domestic_inflow",
+        "IF",
+        "国内省外流入",
+        "domestic inflow from other provinces",
+        "n",
+        sign=-1,
+    ),
     Member(
         "gross_outflow",
         "FU302",
@@ -214,7 +223,9 @@ DIMS: dict[str, DimSpec] = {
         DimSpec("region", "regions (provinces), by English name", ("region_zh", "region_code")),
         DimSpec("sector", "supplying product sectors (rows), by code", ("sector_zh", "sector_en")),
         DimSpec(
-            "sector_to", "using product sectors (columns), by code", ("sector_to_zh", "sector_to_en")
+            "sector_to",
+            "using product sectors (columns), by code",
+            ("sector_to_zh", "sector_to_en"),
         ),
         DimSpec("flow", "final-use and trade columns", ("flow_code", "flow_zh")),
         DimSpec("va_component", "value-added rows", ("va_code", "va_zh")),
@@ -290,9 +301,7 @@ def identity_terms(dim: str, present: Iterable[str]) -> tuple[str, ...]:
     present = list(present)
     unknown = [p for p in present if p not in registry]
     if unknown:
-        raise SchemaError(
-            f"unknown {dim} labels {unknown}; registered: {sorted(registry)}"
-        )
+        raise SchemaError(f"unknown {dim} labels {unknown}; registered: {sorted(registry)}")
     order = {name: i for i, name in enumerate(registry)}
     ranked = sorted(present, key=lambda p: (-len(registry[p].leaves), order[p]))
     covered: set[str] = set()
@@ -375,12 +384,12 @@ def _flow_values(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr
     seen = seen | {name}
     candidates: list[xr.DataArray] = []
     if name in reported:
-        candidates.append(final_use.sel(flow=name, drop=True))
+        flow_coords = [c for c in final_use.coords if "flow" in final_use[c].dims]
+        candidates.append(final_use.sel(flow=name).drop_vars(flow_coords))
     member = registry[name]
     if member.parts and not (set(member.parts) & seen):
-        parts = [_try_flow(final_use, p, seen) for p in member.parts]
-        if all(p is not None for p in parts):
-            total = sum(registry[p].sign * v for p, v in zip(member.parts, parts, strict=True))
+        total = _signed_sum(final_use, member.parts, seen)
+        if total is not None:
             candidates.append(member.sign * total)
     for agg in FLOWS:
         if name in agg.parts and agg.name not in seen:
@@ -388,17 +397,30 @@ def _flow_values(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr
             if set(siblings) & seen:
                 continue
             agg_values = _try_flow(final_use, agg.name, seen)
-            sibling_values = [_try_flow(final_use, p, seen) for p in siblings]
-            if agg_values is None or any(v is None for v in sibling_values):
-                continue
-            rest = sum(registry[p].sign * v for p, v in zip(siblings, sibling_values, strict=True))
-            candidates.append(member.sign * (agg.sign * agg_values - rest))
+            rest = _signed_sum(final_use, siblings, seen)
+            if agg_values is not None and rest is not None:
+                candidates.append(member.sign * (agg.sign * agg_values - rest))
     if not candidates:
         raise MissingFlowError(f"flow {name!r} cannot be derived")
     result = candidates[0]
     for other in candidates[1:]:
         result = result.fillna(other)
     return result.rename(name)
+
+
+def _signed_sum(
+    final_use: xr.DataArray, names: Iterable[str], seen: frozenset[str]
+) -> xr.DataArray | None:
+    """Sum of sign * value over ``names``, or None if one of them cannot be had."""
+    registry = members("flow")
+    total: xr.DataArray | None = None
+    for name in names:
+        values = _try_flow(final_use, name, seen)
+        if values is None:
+            return None
+        term = registry[name].sign * values
+        total = term if total is None else total + term
+    return total
 
 
 def _try_flow(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr.DataArray | None:

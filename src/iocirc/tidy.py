@@ -10,7 +10,7 @@ import xarray as xr
 
 from iocirc.construct import from_arrays
 from iocirc.errors import SchemaError
-from iocirc.schema import VARIABLES
+from iocirc.schema import DIMS, VARIABLES
 from iocirc.validation import check_structure
 
 __all__ = ["from_tidy", "to_tidy"]
@@ -52,10 +52,10 @@ def to_tidy(ds: xr.Dataset) -> pd.DataFrame:
     True
     """
     check_structure(ds)
-    extra = set(ds.dims) - {"region", "sector", "sector_to", "flow", "va_component"}
+    extra = sorted(str(d) for d in ds.dims if d not in DIMS)
     if extra:
         raise SchemaError(
-            f"to_tidy takes one table; the Dataset has the extra dimension(s) {sorted(extra)}. "
+            f"to_tidy takes one table; the Dataset has the extra dimension(s) {extra}. "
             "Select one value of each, e.g. ds.sel(year=2017)"
         )
     frames = []
@@ -124,7 +124,8 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
     va = meta["va_components"] if meta else labels("value_added", "row")
     arrays = {}
     for name, (row, col) in _AXES.items():
-        part = frame[frame["variable"] == name].astype({"region": str, "row": str, "column": str})
+        part = frame[frame["variable"] == name].fillna({"column": ""})  # CSV reads "" as NaN
+        part = part.astype({"region": str, "row": str, "column": str})
         row_labels = va if row == "va_component" else sectors
         col_labels = {"sector_to": sectors, "flow": flows}.get(col or "", [""])
         index = pd.MultiIndex.from_product(
@@ -133,9 +134,11 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
         series = part.set_index(["region", "row", "column"])["value"]
         if series.index.has_duplicates:
             raise SchemaError(f"the tidy frame repeats cells of {name!r}")
-        absent = index.difference(series.index)
+        absent = index.difference(pd.MultiIndex.from_tuples(series.index))
         if len(absent):
-            raise SchemaError(f"the tidy frame lacks {len(absent)} cells of {name!r}, e.g. {absent[0]}")
+            raise SchemaError(
+                f"the tidy frame lacks {len(absent)} cells of {name!r}, e.g. {absent[0]}"
+            )
         values = series.reindex(index).to_numpy(dtype=float)
         shape = (len(regions), len(row_labels)) + ((len(col_labels),) if col else ())
         arrays[name] = values.reshape(shape)

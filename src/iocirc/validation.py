@@ -77,7 +77,7 @@ def validate(
     >>> iocirc.validate(bad)
     Traceback (most recent call last):
     ...
-    iocirc.errors.BalanceError: the row identity ...
+    iocirc.errors.BalanceError: the ... identity ... fails for region 'Liaoning', sector '02' ...
     """
     if on_imbalance not in ("raise", "warn", "ignore"):
         raise ValueError(f"on_imbalance must be 'raise', 'warn' or 'ignore', not {on_imbalance!r}")
@@ -97,7 +97,8 @@ def check_structure(ds: xr.Dataset) -> None:
     missing = [name for name in VARIABLES if name not in ds.data_vars]
     if missing:
         raise SchemaError(
-            f"the Dataset lacks the variable(s) {missing}; it has {sorted(map(str, ds.data_vars))}. "
+            f"the Dataset lacks the variable(s) {missing}; "
+            f"it has {sorted(map(str, ds.data_vars))}. "
             "An IO table needs " + ", ".join(VARIABLES) + " (see iocirc.schema.VARIABLES)"
         )
     for spec in VARIABLES.values():
@@ -112,14 +113,14 @@ def check_structure(ds: xr.Dataset) -> None:
             raise SchemaError(
                 f"variable {spec.name!r} holds {var.dtype} data; expected numbers (float64)"
             )
-    for dim, spec in DIMS.items():
+    for dim, dim_spec in DIMS.items():
         if dim not in ds.indexes:
             raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
         index = ds.indexes[dim]
         if index.has_duplicates:
             dups = sorted(set(map(str, index[index.duplicated()])))
             raise SchemaError(f"dimension {dim!r} has duplicated labels {dups}")
-        absent = [c for c in spec.coords if c not in ds.coords]
+        absent = [c for c in dim_spec.coords if c not in ds.coords]
         if absent:
             raise SchemaError(
                 f"dimension {dim!r} lacks the coordinate(s) {absent}; "
@@ -159,8 +160,9 @@ def _check_values(ds: xr.Dataset) -> None:
             raise SchemaError(
                 f"variable {spec.name!r} has NaN at {_first_label(null)}; it must be complete"
             )
-        if bool(np.isinf(var).any()):
-            raise SchemaError(f"variable {spec.name!r} is infinite at {_first_label(np.isinf(var))}")
+        infinite = abs(var) == np.inf
+        if bool(infinite.any()):
+            raise SchemaError(f"variable {spec.name!r} is infinite at {_first_label(infinite)}")
         if spec.nonnegative and bool((var < 0).any()):
             raise SchemaError(
                 f"variable {spec.name!r} is negative at {_first_label(var < 0)}; "
@@ -284,7 +286,7 @@ def _check_balance(ds: xr.Dataset, *, rtol: float, on_imbalance: str) -> None:
     output = float(at["total_output"])
     residual = float(at["residual"])
     share = f", {residual / output:.2%} of output" if output else ""
-    extra = ", ".join(f"{d}={at[d].values!r}" for d in point if d not in ("region", dim))
+    extra = ", ".join(f"{d}={at[d].values.item()!r}" for d in point if d not in ("region", dim))
     extra = f" ({extra})" if extra else ""
     counts = "; ".join(f"{n} {k} checks" for _, k, _, _, n, _ in failures)
     what = (
@@ -293,7 +295,8 @@ def _check_balance(ds: xr.Dataset, *, rtol: float, on_imbalance: str) -> None:
         else "output = intermediate inputs + value added"
     )
     message = (
-        f"the {kind} identity ({what}) fails for region {region!r}, sector {sector!r}{name}{extra}: "
+        f"the {kind} identity ({what}) fails for region {region!r}, "
+        f"sector {sector!r}{name}{extra}: "
         f"total output {output:.6g}, accounted {float(at['accounted']):.6g}, residual "
         f"{residual:.6g} {ds.attrs.get('currency_unit', '')}{share}; {counts} exceed "
         f"rtol={rtol:g}. iocirc.balance_report(ds) lists every residual."

@@ -32,6 +32,9 @@ __all__ = ["io_tables", "layouts", "unit_scales"]
 #: Layouts (which flows are reported) a strategy may draw.
 layouts = st.sampled_from(tuple(LAYOUTS))
 
+_REGION_COUNTS = st.integers(1, 4)
+_SECTOR_COUNTS = st.integers(1, 6)
+
 #: Currency scales, so that tests meet tables in yuan and in hundreds of millions.
 unit_scales = st.sampled_from((1.0, 1e4, 1e8))
 
@@ -48,8 +51,8 @@ def _shares(shape: tuple[int, ...], low: float = 0.0) -> st.SearchStrategy[np.nd
 def io_tables(
     draw: st.DrawFn,
     *,
-    n_regions: st.SearchStrategy[int] | int = st.integers(1, 4),
-    n_sectors: st.SearchStrategy[int] | int = st.integers(1, 6),
+    n_regions: st.SearchStrategy[int] | int = _REGION_COUNTS,
+    n_sectors: st.SearchStrategy[int] | int = _SECTOR_COUNTS,
     layouts: Sequence[str] = tuple(LAYOUTS),
     scale: st.SearchStrategy[float] | float = unit_scales,
     chunks: Mapping[str, int] | None = None,

@@ -1,0 +1,518 @@
+"""Download and cache the official input-output tables from a public mirror.
+
+The provincial and national tables are fetched from the GitHub repository
+``common2016/CHNIO`` at a pinned commit (:data:`MIRROR_COMMIT`), folder
+``data-raw/``, and kept in a local cache laid out like that folder::
+
+    <cache_root()>/data-raw/<path in the mirror>
+
+Every file is checked against the SHA-256 hash in the package's registry
+(:func:`registry`), both after a download and when it is found in the cache. A
+cache that holds every requested file with the right hash is used without any
+network access, and without needing pooch; only missing files are downloaded,
+with `pooch <https://www.fatiando.org/pooch>`_ (``pip install "iocirc[read]"``).
+
+Set the environment variable ``IOCIRC_DATA`` to a folder holding a copy of the
+mirror's ``data-raw/`` folder (``$IOCIRC_DATA/data-raw/...``) to work offline or
+to share one copy between projects; otherwise files go to pooch's per-user cache
+folder (``pooch.os_cache("iocirc")``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import numbers
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from importlib.resources import files
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType, ModuleType
+from urllib.parse import quote
+
+from iocirc.errors import IocircError, SchemaError
+from iocirc.regions import NATION, PROVINCES, REGION_GROUPS, Province, province
+
+__all__ = [
+    "MIRROR_COMMIT",
+    "MIRROR_REPOSITORY",
+    "PROVINCIAL_YEARS",
+    "DownloadError",
+    "base_url",
+    "cache_root",
+    "fetch",
+    "file_url",
+    "national_files",
+    "province_of_file",
+    "provincial_files",
+    "provincial_paths",
+    "registry",
+]
+
+#: The public GitHub repository mirroring the official tables.
+MIRROR_REPOSITORY = "common2016/CHNIO"
+#: The commit of :data:`MIRROR_REPOSITORY` whose files the registry describes.
+MIRROR_COMMIT = "2878da32500274f853c68d5b65dafc86d83b3c89"
+#: The folder of the mirror holding the tables.
+MIRROR_FOLDER = "data-raw"
+#: Environment variable naming a folder that holds (or receives) ``data-raw/``.
+DATA_ENV = "IOCIRC_DATA"
+
+#: The folder of the 42-sector provincial tables, one subfolder per year.
+PROVINCIAL_FOLDER = "中国31省区市42部门投入产出表1997-2017皮皮侠"
+#: Years of the provincial tables in the mirror.
+PROVINCIAL_YEARS: tuple[int, ...] = (2002, 2007, 2012, 2017)
+
+# Additional download attempts after a failed one (pooch waits 1 s, 2 s, ... between them).
+_RETRIES = 2
+
+
+class DownloadError(IocircError, OSError):
+    """An official table cannot be downloaded, or a cached copy is corrupted.
+
+    The message names the file and what to do: delete a corrupted copy, check
+    the network connection, or set ``IOCIRC_DATA`` to a folder holding a copy
+    of the mirror's ``data-raw/`` folder.
+    """
+
+
+# --- the registry ----------------------------------------------------------------------
+
+
+@functools.cache
+def registry() -> Mapping[str, str]:
+    """The files of the mirror and their SHA-256 hashes.
+
+    Returns
+    -------
+    Mapping of str to str
+        Path relative to the mirror's ``data-raw/`` folder (``/``-separated,
+        Unicode NFC) -> hex SHA-256 digest. Read-only.
+
+    Examples
+    --------
+    >>> files = registry()
+    >>> len(files["中国31省区市42部门投入产出表1997-2017皮皮侠/2017年各省份投入产出表/06-辽宁.xls"])
+    64
+    """
+    resource = files("iocirc") / "data" / "chnio_registry.csv"
+    with resource.open("r", encoding="utf-8") as handle:
+        rows = {_normalize(row["path"]): row["sha256"].lower() for row in csv.DictReader(handle)}
+    return MappingProxyType(rows)
+
+
+def base_url() -> str:
+    """The URL of the mirror's ``data-raw/`` folder at the pinned commit (ends with ``/``).
+
+    Examples
+    --------
+    >>> base_url()
+    'https://raw.githubusercontent.com/common2016/CHNIO/2878da32500274f853c68d5b65dafc86d83b3c89/data-raw/'
+    """
+    return f"https://raw.githubusercontent.com/{MIRROR_REPOSITORY}/{MIRROR_COMMIT}/{MIRROR_FOLDER}/"
+
+
+def file_url(relative_path: str) -> str:
+    """The download URL of a file of the mirror (path percent-encoded).
+
+    Parameters
+    ----------
+    relative_path : str
+        Path relative to ``data-raw/``, as in :func:`registry`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> file_url("中国投入产出表皮皮侠/全国/2018 (1).xlsx").removeprefix(base_url())
+    '%E4%B8%AD%E5%9B%BD%E6%8A%95%E5%85%A5%E4%BA%A7%E5%87%BA%E8%A1%A8%E7%9A%AE%E7%9A%AE%E4%BE%A0/%E5%85%A8%E5%9B%BD/2018%20%281%29.xlsx'
+    """
+    return base_url() + quote(_normalize(relative_path), safe="/")
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+def cache_root() -> Path:
+    """The folder holding the cached ``data-raw/`` folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$IOCIRC_DATA`` when that environment variable is set (and not empty),
+        else pooch's per-user cache folder for iocirc
+        (``pooch.os_cache("iocirc")``, for example ``~/.cache/iocirc`` on Linux).
+
+    Raises
+    ------
+    ImportError
+        If ``IOCIRC_DATA`` is not set and pooch is not installed.
+
+    Examples
+    --------
+    >>> (cache_root() / "data-raw").name
+    'data-raw'
+    """
+    configured = os.environ.get(DATA_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(_pooch().os_cache("iocirc"))
+
+
+def fetch(relative_path: str) -> Path:
+    """The local copy of a file of the mirror, downloaded if it is not cached.
+
+    Parameters
+    ----------
+    relative_path : str
+        Path relative to the mirror's ``data-raw/`` folder (a leading
+        ``data-raw/`` is accepted), one of :func:`registry`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``cache_root() / "data-raw" / relative_path``, whose SHA-256 hash matches
+        the registry.
+
+    Raises
+    ------
+    SchemaError
+        If the path is not a file of the mirror.
+    DownloadError
+        If the cached copy has a different hash (a corrupted or different
+        file), or the download fails or yields a different file.
+    ImportError
+        If the file must be downloaded and pooch is not installed.
+
+    Examples
+    --------
+    >>> path = fetch("2017年全国42个部门基本流量表.xls")  # doctest: +SKIP
+    >>> path.relative_to(cache_root()).as_posix()  # doctest: +SKIP
+    'data-raw/2017年全国42个部门基本流量表.xls'
+    """
+    relative_path = _registered(relative_path)
+    expected = registry()[relative_path]
+    folder = cache_root() / MIRROR_FOLDER
+    target = folder.joinpath(*PurePosixPath(relative_path).parts)
+    if target.is_file():
+        _check_cached(target, expected)
+        return target
+    return _download(relative_path, folder, expected)
+
+
+# --- the provincial and national tables ---------------------------------------------------
+
+
+def provincial_paths(
+    year: int, regions: str | int | Iterable[str | int] | None = None
+) -> list[str]:
+    """The mirror paths of the provincial tables of a year (no download).
+
+    Parameters
+    ----------
+    year : int
+        One of :data:`PROVINCIAL_YEARS`.
+    regions : str, int or iterable of them, optional
+        Provinces by English name, Chinese name or GB/T 2260 code (see
+        :func:`iocirc.regions.province`), or a group of
+        :data:`iocirc.regions.REGION_GROUPS` (``"Northeast"``). Default: every
+        province with a table that year, in GB/T 2260 order.
+
+    Returns
+    -------
+    list of str
+        Paths relative to ``data-raw/``, in the order of ``regions``
+        (duplicates dropped). The national table ``0中国.xls`` is never included.
+
+    Raises
+    ------
+    SchemaError
+        If ``year`` is unknown, a region is unknown, or the year has no table
+        for a region (the 2002 and 2007 tables leave out Tibet).
+
+    Examples
+    --------
+    >>> provincial_paths(2017, "Liaoning")
+    ['中国31省区市42部门投入产出表1997-2017皮皮侠/2017年各省份投入产出表/06-辽宁.xls']
+    >>> len(provincial_paths(2012)), len(provincial_paths(2007))
+    (31, 30)
+    >>> [p.rsplit("/", 1)[1] for p in provincial_paths(2012, ["吉林", 210000])]
+    ['7吉林.xls', '6辽宁.xls']
+    """
+    available = _provincial_index(_check_year(year))
+    if regions is None:
+        return [available[p.name] for p in PROVINCES if p.name in available]
+    paths: list[str] = []
+    for region in _expand_regions(regions):
+        if region.name not in available:
+            raise SchemaError(
+                f"the {year} provincial tables have no table for {region.name} ({region.zh}); "
+                f"they cover {len(available)} provinces: {sorted(available)}"
+            )
+        if available[region.name] not in paths:
+            paths.append(available[region.name])
+    return paths
+
+
+def provincial_files(
+    year: int, regions: str | int | Iterable[str | int] | None = None
+) -> list[Path]:
+    """The local copies of the provincial tables of a year, downloaded if needed.
+
+    Parameters
+    ----------
+    year : int
+        One of :data:`PROVINCIAL_YEARS`.
+    regions : str, int or iterable of them, optional
+        Provinces (English name, Chinese name or code) or a region group; see
+        :func:`provincial_paths`. Default: every province with a table that year.
+
+    Returns
+    -------
+    list of pathlib.Path
+        One ``.xls`` workbook per province, in the order of ``regions``.
+
+    Raises
+    ------
+    SchemaError
+        If ``year`` or a region is unknown or has no table.
+    DownloadError
+        If a cached copy is corrupted or a download fails.
+    ImportError
+        If a file must be downloaded and pooch is not installed.
+
+    See Also
+    --------
+    provincial_paths : the same files as mirror paths, without downloading.
+
+    Examples
+    --------
+    >>> paths = provincial_files(2017, ["Liaoning", "Jilin"])  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['06-辽宁.xls', '07-吉林.xls']
+    """
+    return [fetch(path) for path in provincial_paths(year, regions)]
+
+
+def national_files(year: int | None = None) -> list[Path]:
+    """The local copies of the national 42-sector tables of the provincial collection.
+
+    These are the ``0中国.xls`` workbooks published with the provincial tables of
+    2002, 2007 and 2012, in the same layout (the 2017 collection has none; the
+    mirror's other national tables, in assorted layouts, are available through
+    :func:`fetch` and listed by :func:`registry`).
+
+    Parameters
+    ----------
+    year : int, optional
+        One of 2002, 2007, 2012. Default: all three, oldest first.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    SchemaError
+        If there is no national table of that year in the collection.
+    DownloadError
+        If a cached copy is corrupted or a download fails.
+
+    Examples
+    --------
+    >>> [p.parent.name for p in national_files()]  # doctest: +SKIP
+    ['2002年各省份投入产出表', '2007年各省份投入产出表', '2012年各省份投入产出表']
+    """
+    paths = {y: _national_path(y) for y in PROVINCIAL_YEARS}
+    known = [y for y, path in paths.items() if path is not None]
+    if year is None:
+        wanted = known
+    else:
+        wanted = [_check_year(year)]
+        if paths[wanted[0]] is None:
+            raise SchemaError(
+                f"the {year} provincial tables come without a national table; "
+                f"years with one: {known}. Other national tables: iocirc.download.fetch(path) "
+                "with a path of iocirc.download.registry()"
+            )
+    return [fetch(path) for y in wanted if (path := paths[y]) is not None]
+
+
+def province_of_file(file_name: str) -> Province:
+    """The province of an official workbook, from its file name.
+
+    Digits, dashes, spaces and the extension are stripped and the rest looked up
+    as a Chinese province name.
+
+    Parameters
+    ----------
+    file_name : str
+        File name or path (``"06-辽宁.xls"``, ``"6辽宁.xls"``, ``".../0中国.xls"``).
+
+    Returns
+    -------
+    iocirc.regions.Province
+        A province, or :data:`iocirc.regions.NATION` for ``0中国.xls``.
+
+    Raises
+    ------
+    SchemaError
+        If the name is not that of a province.
+
+    Examples
+    --------
+    >>> province_of_file("06-辽宁.xls").name
+    'Liaoning'
+    >>> province_of_file("5内蒙古.xls").code
+    150000
+    """
+    stem = PurePosixPath(_normalize(file_name)).stem
+    name = re.sub(r"[\d\s_\-－]+", "", stem)
+    try:
+        return province(name)
+    except KeyError:
+        raise SchemaError(f"cannot tell the province of the file {file_name!r}") from None
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _normalize(relative_path: str) -> str:
+    """A path as a registry key: ``/``-separated, NFC, no leading ``data-raw/``."""
+    path = unicodedata.normalize("NFC", str(relative_path)).replace("\\", "/").strip("/")
+    return path.removeprefix(f"{MIRROR_FOLDER}/")
+
+
+def _registered(relative_path: str) -> str:
+    """The registry key of ``relative_path``, or a :class:`SchemaError`."""
+    key = _normalize(relative_path)
+    if key not in registry():
+        name = PurePosixPath(key).name
+        similar = [p for p in registry() if PurePosixPath(p).name == name][:5]
+        hint = f"; files of that name: {similar}" if similar else ""
+        raise SchemaError(
+            f"{relative_path!r} is not a file of the mirror "
+            f"{MIRROR_REPOSITORY}@{MIRROR_COMMIT[:7]} (paths are relative to its "
+            f"{MIRROR_FOLDER}/ folder; see iocirc.download.registry()){hint}"
+        )
+    return key
+
+
+def _check_year(year: int | str) -> int:
+    """``year`` as an int if the mirror has provincial tables of it, else a SchemaError."""
+    integral = isinstance(year, numbers.Integral) and not isinstance(year, bool)
+    digits = isinstance(year, str) and year.strip().isdigit()
+    value = int(year) if integral or digits else None
+    if value is None or value not in PROVINCIAL_YEARS:
+        raise SchemaError(
+            f"no provincial tables for year {year!r}; known years: {list(PROVINCIAL_YEARS)}"
+        )
+    return value
+
+
+def _year_folder(year: int) -> str:
+    return f"{PROVINCIAL_FOLDER}/{year}年各省份投入产出表/"
+
+
+def _provincial_index(year: int) -> dict[str, str]:
+    """Province name -> mirror path of the provincial tables of ``year``."""
+    folder = _year_folder(year)
+    index: dict[str, str] = {}
+    for path in sorted(registry()):
+        if path.startswith(folder) and "/" not in path[len(folder) :]:
+            if not path.lower().endswith(".xls"):
+                continue
+            found = province_of_file(path)
+            if found != NATION:
+                index[found.name] = path
+    return index
+
+
+def _national_path(year: int) -> str | None:
+    path = f"{_year_folder(year)}0中国.xls"
+    return path if path in registry() else None
+
+
+def _expand_regions(regions: str | int | Iterable[str | int]) -> list[Province]:
+    """Provinces of ``regions``: names, codes, or region groups."""
+    keys = [regions] if isinstance(regions, str | int) else list(regions)
+    groups = {name.casefold(): members for name, members in REGION_GROUPS.items()}
+    result: list[Province] = []
+    for key in keys:
+        members = groups.get(str(key).strip().casefold())
+        for name in members if members is not None else (key,):
+            try:
+                result.append(province(name))
+            except KeyError as error:
+                raise SchemaError(
+                    f"{error.args[0]}, or a region group ({', '.join(REGION_GROUPS)})"
+                ) from None
+    return result
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _sha256_cached(path: str, mtime_ns: int, size: int) -> str:
+    """:func:`_sha256`, remembered while the file's size and mtime do not change."""
+    return _sha256(Path(path))
+
+
+def _check_cached(target: Path, expected: str) -> None:
+    """Raise :class:`DownloadError` unless the cached file has the expected hash."""
+    stat = target.stat()
+    actual = _sha256_cached(str(target), stat.st_mtime_ns, stat.st_size)
+    if actual != expected:
+        raise DownloadError(
+            f"the cached file {target} is corrupted or not the mirror's version "
+            f"(SHA-256 {actual}, expected {expected}). Delete it to download it again "
+            f"from {MIRROR_REPOSITORY}, or replace it with an intact copy "
+            f"(for example set {DATA_ENV} to a folder holding a copy of data-raw/)."
+        )
+
+
+def _download(relative_path: str, folder: Path, expected: str) -> Path:
+    """Download a registered file into ``folder`` (the cached data-raw/) with pooch."""
+    pooch = _pooch()
+    target = folder.joinpath(*PurePosixPath(relative_path).parts)
+    fetcher = pooch.create(
+        path=folder,
+        base_url=base_url(),
+        registry={relative_path: f"sha256:{expected}"},
+        urls={relative_path: file_url(relative_path)},
+        retry_if_failed=_RETRIES,
+        allow_updates=False,
+    )
+    try:
+        return Path(fetcher.fetch(relative_path))
+    except (OSError, ValueError) as error:
+        raise DownloadError(
+            f"cannot download {relative_path!r} from {file_url(relative_path)} to {target}: "
+            f"{type(error).__name__}: {error}. Check the network connection and try again, "
+            f"or set {DATA_ENV} to a folder holding a copy of the mirror's data-raw/ folder "
+            f"(https://github.com/{MIRROR_REPOSITORY}/tree/{MIRROR_COMMIT}/{MIRROR_FOLDER})."
+        ) from error
+
+
+def _pooch() -> ModuleType:
+    """The pooch module, or an ImportError that says how to get it."""
+    try:
+        import pooch
+    except ImportError as error:
+        raise ImportError(
+            "downloading the official tables needs pooch: pip install 'iocirc[read]' "
+            f"(or pip install pooch); or set {DATA_ENV} to a folder holding a copy of "
+            f"data-raw/ from https://github.com/{MIRROR_REPOSITORY}"
+        ) from error
+    return pooch
