@@ -6,7 +6,7 @@ functions take it and return new objects, never modifying their input.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from iocirc import datasets, errors, regions, schema
+from iocirc import classifications, datasets, download, errors, plotting, regions, schema
 from iocirc.construct import from_arrays, from_frames
 from iocirc.tidy import from_tidy, to_tidy
 from iocirc.validation import balance_report, validate
@@ -19,11 +19,14 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "__version__",
     "balance_report",
+    "classifications",
     "datasets",
+    "download",
     "errors",
     "from_arrays",
     "from_frames",
     "from_tidy",
+    "plotting",
     "regions",
     "schema",
     "to_tidy",

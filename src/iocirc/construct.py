@@ -10,7 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from iocirc.errors import SchemaError
-from iocirc.regions import province
+from iocirc.regions import Province, province
 from iocirc.schema import CURRENCY_UNIT, VARIABLES, member_coords, members
 from iocirc.validation import DEFAULT_RTOL, flow_weights
 from iocirc.validation import validate as _validate
@@ -207,8 +207,8 @@ def _region_coords(
     names_zh, codes = [], []
     for i, name in enumerate(regions):
         try:
-            known = province(name)
-        except KeyError:
+            known: Province | None = province(name)
+        except SchemaError:
             known = None
         names_zh.append(zh[i] if zh is not None else (known.zh if known else ""))
         codes.append(int(code[i]) if code is not None else (known.code if known else -1))

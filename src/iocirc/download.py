@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType, ModuleType
 from urllib.parse import quote
 
-from iocirc.errors import IocircError, SchemaError
+from iocirc.errors import DownloadError, SchemaError
 from iocirc.regions import NATION, PROVINCES, REGION_GROUPS, Province, province
 
 __all__ = [
@@ -68,15 +68,6 @@ PROVINCIAL_YEARS: tuple[int, ...] = (2002, 2007, 2012, 2017)
 
 # Additional download attempts after a failed one (pooch waits 1 s, 2 s, ... between them).
 _RETRIES = 2
-
-
-class DownloadError(IocircError, OSError):
-    """An official table cannot be downloaded, or a cached copy is corrupted.
-
-    The message names the file and what to do: delete a corrupted copy, check
-    the network connection, or set ``IOCIRC_DATA`` to a folder holding a copy
-    of the mirror's ``data-raw/`` folder.
-    """
 
 
 # --- the registry ----------------------------------------------------------------------
@@ -375,7 +366,7 @@ def province_of_file(file_name: str) -> Province:
     name = re.sub(r"[\d\s_\-－]+", "", stem)
     try:
         return province(name)
-    except KeyError:
+    except SchemaError:
         raise SchemaError(f"cannot tell the province of the file {file_name!r}") from None
 
 
@@ -448,7 +439,7 @@ def _expand_regions(regions: str | int | Iterable[str | int]) -> list[Province]:
         for name in members if members is not None else (key,):
             try:
                 result.append(province(name))
-            except KeyError as error:
+            except SchemaError as error:
                 raise SchemaError(
                     f"{error.args[0]}, or a region group ({', '.join(REGION_GROUPS)})"
                 ) from None

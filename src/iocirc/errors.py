@@ -11,6 +11,7 @@ __all__ = [
     "BalanceError",
     "BalanceWarning",
     "ConventionWarning",
+    "DownloadError",
     "IocircError",
     "IocircWarning",
     "MissingFlowError",
@@ -49,6 +50,15 @@ class MissingFlowError(IocircError, ValueError):
 
 class UnitError(IocircError, ValueError):
     """Variables carry missing or incompatible units."""
+
+
+class DownloadError(IocircError, OSError):
+    """An official table cannot be downloaded, or a cached copy is corrupted.
+
+    The message names the file and what to do: delete a corrupted copy, check
+    the network connection, or set ``IOCIRC_DATA`` to a folder holding a copy
+    of the mirror's ``data-raw/`` folder.
+    """
 
 
 class IocircWarning(UserWarning):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iocirc.errors import SchemaError
+
 __all__ = ["NATION", "PROVINCES", "REGION_GROUPS", "Province", "province"]
 
 
@@ -99,6 +101,11 @@ for _p in (*PROVINCES, NATION):
 def province(key: str | int) -> Province:
     """Look a province up by English name, Chinese name or code.
 
+    Raises
+    ------
+    SchemaError
+        If no province has that name or code.
+
     Examples
     --------
     >>> province("辽宁").name
@@ -108,7 +115,7 @@ def province(key: str | int) -> Province:
     """
     found = _BY_KEY.get(str(key).strip().casefold()) or _BY_KEY.get(str(key).strip())
     if found is None:
-        raise KeyError(
+        raise SchemaError(
             f"unknown province {key!r}; use an English name ({PROVINCES[0].name!r}), "
             f"a Chinese name ({PROVINCES[0].zh!r}) or a GB/T 2260 code ({PROVINCES[0].code})"
         )
