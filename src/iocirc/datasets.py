@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import xarray as xr
 
 from iocirc._synthetic import LAYOUTS, assemble, random_draws
+from iocirc.download import provincial_files
 
-__all__ = ["example_table"]
+__all__ = ["china_provincial", "example_table"]
 
 _EXAMPLE_SECTORS = (
     ("01", "农业", "Agriculture"),
@@ -68,3 +71,55 @@ def example_table(layout: str = "full") -> xr.Dataset:
         source="iocirc synthetic example (invented numbers)",
         classification="example-6",
     )
+
+
+def china_provincial(
+    year: int, regions: str | int | Iterable[str | int] | None = None
+) -> xr.Dataset:
+    """The official provincial IO tables of one year, all provinces stacked.
+
+    The workbooks come from the public mirror ``common2016/CHNIO`` (pinned
+    commit), are checked against their SHA-256 hashes and cached; a complete
+    cache is used without touching the network. The cache root is the
+    ``IOCIRC_DATA`` environment variable when set (a folder holding the
+    mirror's ``data-raw/``), else the user cache folder
+    (:func:`iocirc.download.cache_root`).
+
+    Parameters
+    ----------
+    year : {2002, 2007, 2012, 2017}
+        The vintage. 2002 and 2007 have 30 provinces (no Tibet), 2012 and
+        2017 all 31.
+    regions : str, int or sequence, optional
+        Provinces to read (English or Chinese names, GB/T 2260 codes) or a
+        group of :data:`iocirc.regions.REGION_GROUPS` such as
+        ``"Northeast"``. Default: all provinces of the vintage.
+
+    Returns
+    -------
+    xarray.Dataset
+        The tables in the schema of :mod:`iocirc.schema`, in 10,000 CNY, with
+        a ``region`` dimension in GB/T 2260 order (or the order asked for).
+
+    Raises
+    ------
+    DownloadError
+        A file could not be downloaded or a cached copy is corrupted.
+    SchemaError
+        Unknown year or region, or a region without a table that year.
+
+    Warns
+    -----
+    BalanceWarning
+        For published tables that do not add up (they are read anyway).
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> ne = iocirc.datasets.china_provincial(2017, regions="Northeast")  # doctest: +SKIP
+    >>> list(ne.indexes["region"])  # doctest: +SKIP
+    ['Liaoning', 'Jilin', 'Heilongjiang']
+    """
+    from iocirc.readers import read_nbs_tables
+
+    return read_nbs_tables(provincial_files(year, regions))

@@ -28,6 +28,11 @@ def _pyplot() -> Any:
     return plt
 
 
+def _unsigned_zero(text: str) -> str:
+    """'-0.0' -> '0.0': a value that rounds to zero has no sign worth showing."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def _label(da: xr.DataArray) -> str:
     name = da.attrs.get("long_name", da.name or "")
     units = da.attrs.get("units")
@@ -101,7 +106,7 @@ def heatmap(
                 ax.text(
                     j,
                     i,
-                    fmt.format(value),
+                    _unsigned_zero(fmt.format(value)),
                     ha="center",
                     va="center",
                     fontsize=7,
