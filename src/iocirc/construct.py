@@ -94,6 +94,12 @@ def from_arrays(
         The table, with the variables of :data:`iocirc.schema.VARIABLES`, all
         in ``currency_unit``.
 
+    Notes
+    -----
+    Without ``total_output``, output is derived from the row identity,
+    :math:`x_i = \\sum_j Z_{ij} + \\sum_f s_f F_{if}`, with signs :math:`s_f`
+    of :data:`iocirc.schema.FLOWS` (imports and inflows subtracted).
+
     Raises
     ------
     SchemaError

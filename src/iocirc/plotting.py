@@ -126,6 +126,20 @@ def lines(
 ) -> Axes:
     """One line per ``hue`` label over ``x`` (e.g. circulation ratios by year).
 
+    Parameters
+    ----------
+    da : xarray.DataArray
+        Two-dimensional, over ``x`` and ``hue``.
+    x, hue : str
+        The dimension along the horizontal axis and the one that makes lines.
+    ax : matplotlib Axes, optional
+    marker : str
+        Marker of the points.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
     Examples
     --------
     >>> import xarray as xr, iocirc.plotting

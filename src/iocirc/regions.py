@@ -22,6 +22,7 @@ class Province:
     code: int
 
 
+#: The 31 province-level divisions of mainland China, in GB/T 2260 order.
 PROVINCES: tuple[Province, ...] = (
     Province("Beijing", "北京", 110000),
     Province("Tianjin", "天津", 120000),
@@ -100,6 +101,16 @@ for _p in (*PROVINCES, NATION):
 
 def province(key: str | int) -> Province:
     """Look a province up by English name, Chinese name or code.
+
+    Parameters
+    ----------
+    key : str or int
+        ``"Liaoning"`` (any case), ``"辽宁"``, or ``210000``.
+
+    Returns
+    -------
+    Province
+        Its English name, Chinese name and code.
 
     Raises
     ------

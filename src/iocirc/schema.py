@@ -139,6 +139,8 @@ class VariableSpec:
     attrs: Mapping[str, str] = field(default_factory=dict)
 
 
+#: The labels of the ``flow`` dimension: final-use columns and trade, with their
+#: codes in the official tables, signs in the row identity and aggregates.
 FLOWS: tuple[Member, ...] = (
     Member("household_rural", "FU101", "农村居民消费", "rural household consumption", "c^r"),
     Member("household_urban", "FU102", "城镇居民消费", "urban household consumption", "c^u"),
@@ -202,6 +204,7 @@ FLOWS: tuple[Member, ...] = (
     Member("other", "ERR", "其他", "other (statistical discrepancy)", "r"),
 )
 
+#: The labels of the ``va_component`` dimension: the value-added rows.
 VA_COMPONENTS: tuple[Member, ...] = (
     Member("compensation", "VA001", "劳动者报酬", "compensation of employees", "w"),
     Member("net_production_taxes", "VA002", "生产税净额", "net taxes on production", "t"),
@@ -217,6 +220,7 @@ VA_COMPONENTS: tuple[Member, ...] = (
     ),
 )
 
+#: The dimensions of a table and the coordinates that label them, by name.
 DIMS: dict[str, DimSpec] = {
     d.name: d
     for d in (
@@ -232,6 +236,7 @@ DIMS: dict[str, DimSpec] = {
     )
 }
 
+#: The variables of a table, by name.
 VARIABLES: dict[str, VariableSpec] = {
     v.name: v
     for v in (
@@ -274,7 +279,23 @@ _MEMBERS = {"flow": {m.name: m for m in FLOWS}, "va_component": {m.name: m for m
 
 
 def members(dim: str) -> dict[str, Member]:
-    """Registered labels of ``dim`` (``"flow"`` or ``"va_component"``), by name."""
+    """Registered labels of a dimension.
+
+    Parameters
+    ----------
+    dim : {"flow", "va_component"}
+        The dimension.
+
+    Returns
+    -------
+    dict of str to Member
+        The registry's members, by name, in the registry's order.
+
+    Examples
+    --------
+    >>> members("flow")["domestic_inflow"].code
+    'IF'
+    """
     try:
         return _MEMBERS[dim]
     except KeyError:
@@ -287,6 +308,20 @@ def members(dim: str) -> dict[str, Member]:
 def identity_terms(dim: str, present: Iterable[str]) -> tuple[str, ...]:
     """The labels among ``present`` that enter an accounting identity once each.
 
+    Parameters
+    ----------
+    dim : {"flow", "va_component"}
+        The dimension.
+    present : iterable of str
+        The labels a table has.
+
+    Returns
+    -------
+    tuple of str
+        The labels to sum, in the registry's order.
+
+    Notes
+    -----
     Every finest flow must be counted at most once: when a table reports an
     aggregate (``gross_outflow``) and one of its parts (``export``), the
     aggregate is used and the part is left out of the identity. Aggregates
@@ -317,10 +352,30 @@ def identity_terms(dim: str, present: Iterable[str]) -> tuple[str, ...]:
 def available_flows(ds: xr.Dataset) -> tuple[str, ...]:
     """Flows a table can provide, reported or derivable from what it reports.
 
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A table.
+
+    Returns
+    -------
+    tuple of str
+        Flow names, in the registry's order.
+
+    Notes
+    -----
     A finest flow is derivable when an aggregate containing it and all the
-    aggregate's other parts are reported (``domestic_outflow`` from
-    ``gross_outflow`` and ``export``); an aggregate is derivable when all its
-    parts are.
+    aggregate's other parts are available (``domestic_outflow`` from
+    ``gross_outflow`` and ``export``); an aggregate is derivable when flows that
+    partition its finest parts are available (``net_outflow`` from
+    ``gross_outflow`` and ``gross_inflow``).
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> flows = available_flows(iocirc.datasets.example_table("gross"))
+    >>> "net_outflow" in flows, "export" in flows
+    (True, False)
     """
     reported = set(ds.indexes["flow"]) if "flow" in ds.indexes else set()
     registry = members("flow")
@@ -331,7 +386,7 @@ def available_flows(ds: xr.Dataset) -> tuple[str, ...]:
         for m in FLOWS:
             if m.name in found:
                 continue
-            if m.parts and set(m.parts) <= found:
+            if m.parts and _partition(m, found) is not None:
                 found.add(m.name)
                 changed = True
                 continue
@@ -345,8 +400,37 @@ def available_flows(ds: xr.Dataset) -> tuple[str, ...]:
     return tuple(name for name in registry if name in found)
 
 
+def _partition(aggregate: Member, available: Iterable[str]) -> tuple[str, ...] | None:
+    """Available flows whose finest parts partition the aggregate's, coarsest first."""
+    registry = members("flow")
+    inside = [
+        name
+        for name in available
+        if name != aggregate.name and set(registry[name].leaves) <= set(aggregate.leaves)
+    ]
+    chosen = identity_terms("flow", inside)
+    covered = {leaf for name in chosen for leaf in registry[name].leaves}
+    return chosen if covered == set(aggregate.leaves) else None
+
+
 def require_flows(ds: xr.Dataset, flows: Iterable[str], *, purpose: str) -> None:
-    """Raise :class:`~iocirc.errors.MissingFlowError` unless ``ds`` provides ``flows``."""
+    """Raise :class:`~iocirc.errors.MissingFlowError` unless ``ds`` provides ``flows``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A table.
+    flows : iterable of str
+        The flows needed.
+    purpose : str
+        What needs them, for the message ("the international scope").
+
+    Raises
+    ------
+    MissingFlowError
+        Naming the table's year, the missing flows, what it reports, and
+        :func:`iocirc.with_customs_trade` as the way to split gross flows.
+    """
     wanted = list(flows)
     have = available_flows(ds)
     missing = [f for f in wanted if f not in have]
@@ -365,9 +449,35 @@ def require_flows(ds: xr.Dataset, flows: Iterable[str], *, purpose: str) -> None
 def flow_values(ds: xr.Dataset, name: str) -> xr.DataArray:
     """The values of one flow, derived from the table's other flows where needed.
 
-    Returns ``final_use`` at ``flow=name`` (without the ``flow`` dimension),
-    filling regions that do not report it from an aggregate and its other parts
-    or from its own parts. Lazy on dask-backed data.
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A table.
+    name : str
+        A flow of :data:`FLOWS`.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``final_use`` at ``flow=name`` without the ``flow`` dimension (in the
+        table's currency unit), regions that do not report it filled from an
+        aggregate and its other parts or from flows partitioning it. Lazy on
+        dask-backed data.
+
+    Notes
+    -----
+    An aggregate :math:`a` with parts :math:`p` is
+    :math:`a = s_a \\sum_p s_p\\, p` with the signs :math:`s` of the registry,
+    so a part is :math:`p = s_p (s_a a - \\sum_{q \\ne p} s_q\\, q)`.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> ds = iocirc.datasets.example_table("gross")
+    >>> net = flow_values(ds, "net_outflow")
+    >>> gross = ds["final_use"].sel(flow=["gross_outflow", "gross_inflow"])
+    >>> bool((net == gross.sel(flow="gross_outflow") - gross.sel(flow="gross_inflow")).all())
+    True
 
     Raises
     ------
@@ -387,10 +497,16 @@ def _flow_values(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr
         flow_coords = [c for c in final_use.coords if "flow" in final_use[c].dims]
         candidates.append(final_use.sel(flow=name).drop_vars(flow_coords))
     member = registry[name]
-    if member.parts and not (set(member.parts) & seen):
-        total = _signed_sum(final_use, member.parts, seen)
-        if total is not None:
-            candidates.append(member.sign * total)
+    if member.parts:
+        partition = _partition(member, reported - seen)
+        if partition is not None:
+            total = _signed_sum(final_use, partition, seen)
+            if total is not None:
+                candidates.append(member.sign * total)
+        if not (set(member.parts) & seen):
+            total = _signed_sum(final_use, member.parts, seen)
+            if total is not None:
+                candidates.append(member.sign * total)
     for agg in FLOWS:
         if name in agg.parts and agg.name not in seen:
             siblings = [p for p in agg.parts if p != name]

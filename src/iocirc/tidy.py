@@ -100,6 +100,23 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
     appearance and ``kwargs`` are passed to :func:`iocirc.from_arrays`
     (``year=...``, ``sector_zh=...``).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``variable``, ``region``, ``row``, ``column``, ``value``.
+    **kwargs
+        Passed to :func:`iocirc.from_arrays`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The table, validated.
+
+    Raises
+    ------
+    SchemaError
+        Missing columns, repeated or missing cells.
+
     Examples
     --------
     >>> import iocirc

@@ -55,6 +55,20 @@ def validate(
     xarray.Dataset
         ``ds`` itself, unchanged, so the call can be chained.
 
+    Notes
+    -----
+    For region :math:`r`, supplying sector :math:`i` and using sector
+    :math:`j`, with flows :math:`f` entering once each with sign :math:`s_f`
+    (:func:`iocirc.schema.identity_terms`):
+
+    .. math::
+
+        x_{ri} = \\sum_j Z_{rij} + \\sum_f s_f F_{rif}, \\qquad
+        x_{rj} = \\sum_i Z_{rij} + \\sum_k V_{rkj}
+
+    An identity fails where :math:`|x - \\text{accounted}|` exceeds ``rtol``
+    times the sum of the absolute values of its terms.
+
     Raises
     ------
     SchemaError
@@ -323,6 +337,12 @@ def balance_report(ds: xr.Dataset) -> pd.DataFrame:
         table's currency unit) and ``relative_residual`` (residual over the
         sum of absolute terms; 0 where all terms are 0), sorted by decreasing
         absolute relative residual.
+
+    Notes
+    -----
+    ``residual`` is :math:`x - (\\sum_j Z_{ij} + \\sum_f s_f F_{if})` for rows and
+    :math:`x - (\\sum_i Z_{ij} + \\sum_k V_{kj})` for columns; see
+    :func:`validate`.
 
     Examples
     --------

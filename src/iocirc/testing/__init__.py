@@ -12,7 +12,13 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from iocirc._synthetic import LAYOUTS, assemble, random_draws
+from iocirc import _synthetic
+from iocirc._synthetic import assemble, random_draws
+
+#: Which flows each layout reports (``"full"`` as 2012/2017, ``"gross"`` as
+#: 2007, ``"net"`` as 2002, ``"national"`` without interprovincial trade), split
+#: into uses and supplies from outside.
+LAYOUTS = _synthetic.LAYOUTS
 
 __all__ = ["LAYOUTS", "synthetic_table"]
 
@@ -44,6 +50,11 @@ def synthetic_table(
         Validate the result (skip for very large tables when timing).
     **kwargs
         Passed to :func:`iocirc.from_arrays` (``year``, ...).
+
+    Returns
+    -------
+    xarray.Dataset
+        A balanced table in the schema of :mod:`iocirc.schema`.
 
     Examples
     --------

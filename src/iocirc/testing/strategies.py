@@ -78,6 +78,15 @@ def io_tables(
     Returns
     -------
     hypothesis strategy of xarray.Dataset
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(io_tables(n_regions=2, layouts=("full",)))
+    ... def test_two_regions(ds):
+    ...     assert ds.sizes["region"] == 2
+    >>> test_two_regions()
     """
     r = n_regions if isinstance(n_regions, int) else draw(n_regions)
     s = n_sectors if isinstance(n_sectors, int) else draw(n_sectors)
