@@ -22,6 +22,7 @@ tables are downloaded once and cached.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -188,6 +189,45 @@ def _markdown(frame: pd.DataFrame, *, digits: int) -> str:
     return "\n".join(lines)
 
 
+def compare_with_paper(
+    table_1: pd.DataFrame, table_2: pd.DataFrame, reference: Path
+) -> tuple[pd.DataFrame, str]:
+    """Reproduced values beside the published ones of a folder of reference tables.
+
+    ``reference`` holds ``paper_table1_subset.csv`` (region, year, metric,
+    value) and ``paper_table2_liaoning.csv`` (province, year, section, metric,
+    value), as published. Only values the tables can give are compared: the
+    dual columns of Table 1 and all of Table 2.
+    """
+    published_1 = pd.read_csv(reference / "paper_table1_subset.csv")
+    published_1 = published_1[published_1["metric"].str.startswith("dual")]
+    published_2 = pd.read_csv(reference / "paper_table2_liaoning.csv")
+    parts = []
+    for name, published, ours, keys in (
+        ("Table 1", published_1, table_1, ["region", "year", "metric"]),
+        ("Table 2", published_2, table_2, ["province", "year", "section", "metric"]),
+    ):
+        merged = published.merge(ours, on=keys, how="left", suffixes=("_published", ""))
+        merged = merged.rename(columns={"value_published": "published", "value": "reproduced"})
+        merged.insert(0, "table", name)
+        parts.append(merged.rename(columns={"province": "region"}))
+    comparison = pd.concat(parts, ignore_index=True)
+    comparison["difference"] = comparison["reproduced"] - comparison["published"]
+    lines = ["| table | values | equal when rounded | within 0.01 | largest difference |"]
+    lines.append("|---|---|---|---|---|")
+    for name, group in comparison.groupby("table"):
+        equal = int(((group["reproduced"].round(2) - group["published"]).abs() < 1e-9).sum())
+        close = int((group["difference"].abs() <= 0.01 + 1e-9).sum())
+        worst = group["difference"].abs().max()
+        lines.append(f"| {name} | {len(group)} | {equal} | {close} | {worst:.4f} |")
+    note = (
+        "Published values against the reproduction (dual columns of Table 1, all of "
+        "Table 2 for Liaoning). A value differs after rounding only where the paper "
+        "summed its rounded domestic and international parts.\n\n"
+    )
+    return comparison, note + "\n".join(lines) + "\n"
+
+
 def figures(table_1: pd.DataFrame, table_2: pd.DataFrame, out: Path) -> list[Path]:
     """Sector contributions as heatmaps, circulation ratios over the years."""
     import matplotlib
@@ -249,6 +289,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="CSV of provincial customs exports and imports (columns region, year, exports, "
         "imports, unit; see iocirc.read_customs_csv) to split Table 1 as the paper did",
     )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=os.environ.get("IOCIRC_REFERENCE") or None,
+        help="folder with the paper's published values (paper_table1_subset.csv, "
+        "paper_table2_liaoning.csv) to compare with; default: $IOCIRC_REFERENCE",
+    )
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
@@ -269,12 +316,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "table2.md").write_text(md2, encoding="utf-8")
     written = ["table1.csv", "table1_national_gdp_weighted.csv", "table2.csv", "table1.md"]
     written.append("table2.md")
+    if args.reference is not None:
+        comparison, summary = compare_with_paper(table_1, table_2, Path(args.reference))
+        comparison.to_csv(args.out / "comparison.csv", index=False)
+        (args.out / "comparison.md").write_text(summary, encoding="utf-8")
+        written += ["comparison.csv", "comparison.md"]
     if not args.no_figures:
         written += [p.name for p in figures(table_1, table_2, args.out)]
     if not args.quiet:
         print()
         print(md1)
         print(md2)
+        if args.reference is not None:
+            print(summary)
         print(f"wrote {', '.join(written)} to {args.out}/")
     return 0
 

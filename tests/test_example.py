@@ -62,8 +62,13 @@ def test_table2_reproduces_every_published_liaoning_value(output):
     exact = merged[merged["metric"] != "dual"]
     # Published values are rounded to 2 decimals: ours must round to them.
     assert (exact["value"].round(2) - exact["value_paper"]).abs().max() < 1e-9
-    # The paper sums its rounded parts for dual, so those may be off by one in the last digit.
+    # The paper sums its rounded parts for dual, so those may be off by one in the last digit ...
     assert merged["error"].max() <= 0.01 + 1e-9
+    # ... and are exactly the sum of our rounded domestic and international values.
+    wide = ours.pivot_table(index=["province", "year", "section"], columns="metric", values="value")
+    summed = (wide["domestic"].round(2) + wide["international"].round(2)).rename("summed")
+    dual = merged[merged["metric"] == "dual"].join(summed, on=["province", "year", "section"])
+    assert (dual["summed"] - dual["value_paper"]).abs().max() < 1e-9
 
 
 def test_table1_reproduces_the_reachable_published_values(output):
@@ -91,6 +96,23 @@ def test_table1_layout_and_the_2007_split(output):
         assert (total - wide[f"dual_{kind}"]).abs().max() < 1e-9
     weighted = pd.read_csv(out / "table1_national_gdp_weighted.csv")
     assert set(weighted["region"]) == {"National (GDP-weighted)"}
+
+
+def test_comparison_with_the_published_values(example, tmp_path):
+    reference = _reference_dir()
+    assert (
+        example.main(
+            ["--out", str(tmp_path), "--quiet", "--no-figures", "--reference", str(reference)]
+        )
+        == 0
+    )
+    comparison = pd.read_csv(tmp_path / "comparison.csv")
+    assert len(comparison) == 9 + 152
+    assert comparison["reproduced"].notna().all()
+    assert comparison["difference"].abs().max() <= 0.01 + 1e-9
+    off = comparison[(comparison["reproduced"].round(2) - comparison["published"]).abs() > 1e-9]
+    assert set(off["metric"]) <= {"dual", "dual_ratio", "dual_contribution"}
+    assert "| Table 2 | 152 |" in (tmp_path / "comparison.md").read_text(encoding="utf-8")
 
 
 def test_outputs_are_written(output):
