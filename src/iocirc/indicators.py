@@ -1,0 +1,566 @@
+"""Circulation indicators of regional input-output tables.
+
+The indicators of the dual-circulation literature, computed from a table (see
+:mod:`iocirc.schema`) for every region and any extra dimension (``year``,
+``scenario``) the table carries:
+
+========================  ============================================  =========================
+scope                     circulation ratio                             net outflow contribution
+========================  ============================================  =========================
+``"domestic"``            (domestic outflow + domestic inflow) / GDP    (outflow - inflow) / GDP
+``"international"``       (exports + imports) / GDP                     (exports - imports) / GDP
+``"dual"``                (gross outflow + gross inflow) / GDP          net outflow / GDP
+========================  ============================================  =========================
+
+GDP is the table's total value added (:func:`gdp`). The dual scope needs only
+the gross flows (2007 tables) or the net outflow (2002 tables, contributions
+only); the domestic and international scopes need the split between foreign
+and interprovincial trade, which the 2012 and 2017 tables report and
+:func:`iocirc.with_customs_trade` supplies for the others.
+
+Every function validates its input's structure and units (metadata only), then
+computes with xarray operations alone, so dask-backed tables stay lazy. Results
+carry ``units`` and ``long_name`` attributes and a ``gdp`` coordinate (the
+regions' GDP) that :func:`iocirc.aggregate_regions` uses as weights.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Literal
+
+import numpy as np
+import xarray as xr
+
+from iocirc.errors import SchemaError, UnitError
+from iocirc.schema import VARIABLES, available_flows, flow_values, identity_terms, require_flows
+
+__all__ = [
+    "SCOPES",
+    "circulation_ratio",
+    "gdp",
+    "net_outflow_contribution",
+    "value_added_share",
+]
+
+#: The scopes of the circulation indicators.
+SCOPES: tuple[str, ...] = ("domestic", "international", "dual")
+
+Scope = Literal["domestic", "international", "dual"]
+
+#: Outflow and inflow of each scope, as flows of :data:`iocirc.schema.FLOWS`.
+SCOPE_FLOWS: dict[str, tuple[str, str]] = {
+    "domestic": ("domestic_outflow", "domestic_inflow"),
+    "international": ("export", "import"),
+    "dual": ("gross_outflow", "gross_inflow"),
+}
+
+_SCOPE_WORDS = {
+    "domestic": ("domestic outflow", "domestic inflow"),
+    "international": ("exports", "imports"),
+    "dual": ("gross outflow", "gross inflow"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Public indicators
+# --------------------------------------------------------------------------------------------
+
+
+def gdp(ds: xr.Dataset, by: Literal["region", "sector"] = "region") -> xr.DataArray:
+    """Gross domestic product: the total value added of each region or sector.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    by : {"region", "sector"}
+        ``"region"`` sums over the using sectors; ``"sector"`` keeps them, on
+        a dimension renamed from ``sector_to`` to ``sector`` (with coordinates
+        ``sector_zh``/``sector_en``) so that it lines up with the product rows
+        of the final-use flows, as in the sectoral tables of the literature.
+
+    Returns
+    -------
+    xarray.DataArray
+        GDP in the table's ``currency_unit``, over ``region`` (and ``sector``)
+        and any extra dimensions of the table, named ``"gdp"``.
+
+    Raises
+    ------
+    SchemaError
+        ``ds`` lacks ``value_added`` or its dimensions, or ``by`` is unknown.
+    UnitError
+        The table's variables are not all in ``ds.attrs["currency_unit"]``.
+
+    Notes
+    -----
+    .. math:: \\mathrm{GDP}_r = \\sum_j \\sum_k V_{r,k,j}
+
+    over the value-added components ``k`` that enter the column identity once
+    each (:func:`iocirc.schema.identity_terms`): the four components, or the
+    total value added (``TVA``) of a table that reports only the total.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.indicators import gdp
+    >>> ds = iocirc.datasets.example_table()
+    >>> gdp(ds).dims
+    ('region',)
+    >>> gdp(ds).attrs["units"]
+    '10^4 CNY'
+    >>> by_sector = gdp(ds, by="sector")
+    >>> by_sector.dims
+    ('region', 'sector')
+    >>> bool((by_sector.sum("sector") == gdp(ds)).all())
+    True
+    """
+    _check_choice("by", by, ("region", "sector"))
+    _check_table(ds, ("value_added",), purpose="gdp")
+    result = _sector_value_added(ds) if by == "sector" else _regional_gdp(ds)
+    return result.rename("gdp").assign_attrs(_gdp_attrs(ds))
+
+
+def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) -> xr.DataArray:
+    """Trade turnover of a scope relative to GDP, per region.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    scope : {"domestic", "international", "dual"}
+        Interprovincial trade, foreign trade, or both.
+    percent : bool
+        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        The ratio over ``region`` and any extra dimensions of the table, named
+        ``"<scope>_circulation_ratio"``, with a ``gdp`` coordinate.
+
+    Raises
+    ------
+    MissingFlowError
+        The table does not report, and does not let derive, the flows of the
+        scope (the 2007 tables lack the domestic/international split, the 2002
+        tables have only a net outflow). :func:`iocirc.with_customs_trade`
+        supplies the split.
+    SchemaError
+        Unknown scope, or zero or negative GDP (on dask-backed tables the error
+        is raised when the result is computed).
+    UnitError
+        The table's variables are not all in ``ds.attrs["currency_unit"]``.
+
+    Notes
+    -----
+    For outflow :math:`o` and inflow :math:`n` of the scope (domestic outflow
+    and inflow, exports and imports, or gross outflow and inflow)
+
+    .. math:: R_r = \\frac{\\sum_i (o_{r,i} + n_{r,i})}{\\mathrm{GDP}_r}
+
+    so that the dual ratio is the sum of the domestic and the international
+    ones. Inflows and imports enter with their printed, positive values.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.indicators import circulation_ratio
+    >>> ds = iocirc.datasets.example_table()
+    >>> dual = circulation_ratio(ds, "dual")
+    >>> dual.attrs["units"], dual.attrs["long_name"]
+    ('1', 'dual circulation ratio')
+    >>> parts = circulation_ratio(ds, "domestic") + circulation_ratio(ds, "international")
+    >>> bool(abs(dual - parts).max() < 1e-12)
+    True
+
+    A 2007-style table (gross flows only) has a dual ratio but no split:
+
+    >>> gross = iocirc.datasets.example_table("gross")
+    >>> circulation_ratio(gross, "dual").sizes["region"]
+    3
+    >>> circulation_ratio(gross, "domestic")
+    Traceback (most recent call last):
+    ...
+    iocirc.errors.MissingFlowError: the domestic circulation ratio needs ...with_customs_trade...
+    """
+    _check_choice("scope", scope, SCOPES)
+    _check_percent(percent)
+    _check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
+    outflow, inflow = SCOPE_FLOWS[scope]
+    require_flows(ds, [outflow, inflow], purpose=f"the {scope} circulation ratio")
+    turnover = _sector_sum(flow_values(ds, outflow) + flow_values(ds, inflow))
+    words = _SCOPE_WORDS[scope]
+    return _finish(
+        turnover / _checked_gdp(ds),
+        ds,
+        name=f"{scope}_circulation_ratio",
+        long_name=f"{scope} circulation ratio",
+        description=f"({words[0]} + {words[1]}) / GDP",
+        percent=percent,
+        scope=scope,
+    )
+
+
+def net_outflow_contribution(
+    ds: xr.Dataset,
+    scope: Scope,
+    *,
+    by: Literal["region", "sector"] = "region",
+    percent: bool = False,
+) -> xr.DataArray:
+    """Net outflow of a scope relative to GDP: its contribution to GDP.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    scope : {"domestic", "international", "dual"}
+        Interprovincial trade, foreign trade, or both.
+    by : {"region", "sector"}
+        ``"sector"`` gives each product sector's net outflow over the
+        **region's** GDP, so that the sectors sum to the regional value.
+    percent : bool
+        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over ``region`` (and ``sector``) and any extra dimensions of the table,
+        named ``"<scope>_contribution"``, with a ``gdp`` coordinate (the
+        region's GDP). Negative for a net importer.
+
+    Raises
+    ------
+    MissingFlowError
+        The table lacks the flows of the scope. The dual scope needs either
+        the net outflow (2002 tables) or the gross outflow and inflow.
+    SchemaError
+        Unknown scope or ``by``, or zero or negative GDP (on dask-backed
+        tables the error is raised when the result is computed).
+    UnitError
+        The table's variables are not all in ``ds.attrs["currency_unit"]``.
+
+    Notes
+    -----
+    .. math:: C_{r,i} = \\frac{o_{r,i} - n_{r,i}}{\\mathrm{GDP}_r}, \\qquad
+              C_r = \\sum_i C_{r,i}
+
+    For the dual scope :math:`o - n` is the net outflow, reported or derived
+    from the gross or the split flows.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.indicators import net_outflow_contribution
+    >>> ds = iocirc.datasets.example_table()
+    >>> regional = net_outflow_contribution(ds, "dual", percent=True)
+    >>> regional.attrs["units"]
+    '%'
+    >>> sectoral = net_outflow_contribution(ds, "dual", by="sector", percent=True)
+    >>> bool(abs(sectoral.sum("sector") - regional).max() < 1e-9)
+    True
+
+    A 2002-style table reports only a net outflow, which is enough:
+
+    >>> net = iocirc.datasets.example_table("net")
+    >>> net_outflow_contribution(net, "dual").dims
+    ('region',)
+    """
+    _check_choice("scope", scope, SCOPES)
+    _check_choice("by", by, ("region", "sector"))
+    _check_percent(percent)
+    _check_table(ds, ("final_use", "value_added"), purpose="net_outflow_contribution")
+    net = _net_outflow(ds, scope)
+    if by == "region":
+        net = _sector_sum(net)
+    words = _SCOPE_WORDS[scope]
+    where = "sector's " if by == "sector" else ""
+    return _finish(
+        net / _checked_gdp(ds),
+        ds,
+        name=f"{scope}_contribution",
+        long_name=f"{scope} net outflow contribution to GDP",
+        description=f"({where}{words[0]} - {where}{words[1]}) / regional GDP",
+        percent=percent,
+        scope=scope,
+    )
+
+
+def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
+    """Each sector's share of its region's GDP.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    percent : bool
+        Return percent (units ``"%"``) instead of a fraction (units ``"1"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over ``region``, ``sector`` (the using sectors, see :func:`gdp`) and
+        any extra dimensions, named ``"value_added_share"``, with a ``gdp``
+        coordinate. The shares of a region sum to 1 (100 %).
+
+    Raises
+    ------
+    SchemaError
+        Zero or negative GDP (on dask-backed tables when computed).
+    UnitError
+        The table's variables are not all in ``ds.attrs["currency_unit"]``.
+
+    Notes
+    -----
+    .. math:: s_{r,j} = \\frac{\\sum_k V_{r,k,j}}{\\mathrm{GDP}_r}
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.indicators import value_added_share
+    >>> shares = value_added_share(iocirc.datasets.example_table(), percent=True)
+    >>> shares.sum("sector").round(10).values.tolist()
+    [100.0, 100.0, 100.0]
+    """
+    _check_percent(percent)
+    _check_table(ds, ("value_added",), purpose="value_added_share")
+    return _finish(
+        _sector_value_added(ds) / _checked_gdp(ds),
+        ds,
+        name="value_added_share",
+        long_name="value added share of GDP",
+        description="sector value added / regional GDP",
+        percent=percent,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Computation (xarray operations only: lazy on dask)
+# --------------------------------------------------------------------------------------------
+
+
+def _value_added_total(ds: xr.Dataset) -> xr.DataArray:
+    """Value added summed over the components that enter the identity once each."""
+    value_added = ds["value_added"]
+    terms = list(identity_terms("va_component", value_added.indexes["va_component"]))
+    return value_added.sel(va_component=terms).sum("va_component", skipna=False)
+
+
+def _regional_gdp(ds: xr.Dataset) -> xr.DataArray:
+    """GDP per region, unchecked. Always built the same way, so dask graphs coincide."""
+    return _value_added_total(ds).sum("sector_to", skipna=False).rename("gdp")
+
+
+def _sector_value_added(ds: xr.Dataset) -> xr.DataArray:
+    total = _value_added_total(ds)
+    renames = {"sector_to": "sector"}
+    for suffix in ("zh", "en"):
+        if f"sector_to_{suffix}" in total.coords:
+            renames[f"sector_to_{suffix}"] = f"sector_{suffix}"
+    return total.rename(renames)
+
+
+def _sector_sum(values: xr.DataArray) -> xr.DataArray:
+    """Sum over sectors; a flow a region does not report (NaN) stays NaN."""
+    return values.sum("sector", skipna=False)
+
+
+def _net_outflow(ds: xr.Dataset, scope: str) -> xr.DataArray:
+    """Outflow minus inflow of a scope per (region, sector)."""
+    outflow, inflow = SCOPE_FLOWS[scope]
+    if scope != "dual":
+        require_flows(ds, [outflow, inflow], purpose=f"the {scope} net outflow contribution")
+        return flow_values(ds, outflow) - flow_values(ds, inflow)
+    have = available_flows(ds)
+    candidates = []
+    if "net_outflow" in have:
+        candidates.append(flow_values(ds, "net_outflow"))
+    if outflow in have and inflow in have:
+        candidates.append(flow_values(ds, outflow) - flow_values(ds, inflow))
+    if not candidates:
+        require_flows(ds, ["net_outflow"], purpose="the dual net outflow contribution")
+    result = candidates[0]
+    for other in candidates[1:]:
+        result = result.fillna(other)
+    return result.rename(None)
+
+
+def _checked_gdp(ds: xr.Dataset) -> xr.DataArray:
+    """Regional GDP that raises a clear error where it is zero or negative.
+
+    Eager on numpy data; on dask data the check is a task of the graph, so it
+    runs (and raises) when the result is computed and never forces a compute.
+    """
+    unit = ds.attrs.get("currency_unit", "")
+    values = _regional_gdp(ds)
+    # Only the index coordinates: the dividend brings the others, and comparing two copies of
+    # a dask-backed coordinate would compute it.
+    values = values.drop_vars([c for c in values.coords if c not in values.dims])
+    return _ensure(
+        values,
+        values <= 0,
+        lambda where: (
+            f"GDP (total value added, {unit}) is zero or negative for {where}; the "
+            "circulation indicators divide by GDP. Check the value-added rows of these "
+            "regions or leave them out, e.g. ds.drop_sel(region=[...])"
+        ),
+    )
+
+
+def _finish(
+    result: xr.DataArray,
+    ds: xr.Dataset,
+    *,
+    name: str,
+    long_name: str,
+    description: str,
+    percent: bool,
+    scope: str | None = None,
+) -> xr.DataArray:
+    """Scale to percent, name, set attributes and attach the regions' GDP."""
+    if percent:
+        result = result * 100.0
+    attrs: dict[str, Any] = {
+        "long_name": long_name,
+        "units": "%" if percent else "1",
+        "description": description,
+    }
+    if scope is not None:
+        attrs["scope"] = scope
+    regional = _regional_gdp(ds).assign_attrs(_gdp_attrs(ds))
+    keep = [c for c in regional.coords if c not in regional.dims]
+    result = result.assign_coords(gdp=regional.drop_vars(keep))
+    result.name = name
+    result.attrs = attrs
+    return result
+
+
+def _gdp_attrs(ds: xr.Dataset) -> dict[str, str]:
+    return {
+        "long_name": "gross domestic product (total value added)",
+        "units": str(ds.attrs.get("currency_unit", "")),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Checks shared with iocirc.aggregation and iocirc.customs (metadata only, or lazy)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_percent(percent: object) -> None:
+    if not isinstance(percent, bool | np.bool_):
+        raise TypeError(f"percent must be True or False, not {percent!r}")
+
+
+def _check_choice(name: str, value: object, choices: Iterable[str]) -> None:
+    choices = tuple(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise SchemaError(f"unknown {name} {value!r}; choose one of {list(choices)}")
+
+
+def _check_table(ds: xr.Dataset, variables: Iterable[str], *, purpose: str) -> None:
+    """Check what ``purpose`` reads of a table, from metadata only (never the data).
+
+    The variables must exist with their dimensions, and every monetary variable
+    of the table must be in ``ds.attrs["currency_unit"]``.
+    """
+    if not isinstance(ds, xr.Dataset):
+        raise SchemaError(
+            f"{purpose} takes a regional IO table (xarray.Dataset), got {type(ds).__name__}; "
+            "build one with iocirc.from_arrays or read the official tables"
+        )
+    for name in variables:
+        if name not in ds.data_vars:
+            raise SchemaError(
+                f"{purpose} needs the variable {name!r}, which the Dataset lacks; it has "
+                f"{sorted(map(str, ds.data_vars))} (see iocirc.schema.VARIABLES)"
+            )
+        lacking = [d for d in VARIABLES[name].dims if d not in ds[name].dims]
+        if lacking:
+            raise SchemaError(
+                f"variable {name!r} lacks the dimension(s) {lacking}: it has {ds[name].dims}, "
+                f"expected {VARIABLES[name].dims} (plus any extra dimensions)"
+            )
+        for dim in ds[name].dims:
+            if dim in VARIABLES[name].dims and dim not in ds.indexes:
+                raise SchemaError(f"dimension {dim!r} has no index; label it with coordinates")
+    unit = ds.attrs.get("currency_unit")
+    if unit is None:
+        raise UnitError(
+            f"{purpose}: the table has no 'currency_unit' attribute; set it, e.g. "
+            "ds.attrs['currency_unit'] = '10^4 CNY' for the official tables"
+        )
+    for name in VARIABLES:
+        if name in ds.data_vars and ds[name].attrs.get("units") != unit:
+            raise UnitError(
+                f"{purpose}: variable {name!r} has units {ds[name].attrs.get('units')!r} but "
+                f"the table's currency_unit is {unit!r}; all monetary variables must share it "
+                "(convert the variable and set its 'units' attribute)"
+            )
+
+
+def _ensure(
+    values: xr.DataArray,
+    bad: xr.DataArray,
+    message: Callable[[str], str],
+    *,
+    action: Literal["raise", "warn"] = "raise",
+    error: type[Exception] = SchemaError,
+    warning: type[Warning] = UserWarning,
+) -> xr.DataArray:
+    """Return ``values`` after checking that the boolean ``bad`` is nowhere true.
+
+    ``bad`` has some or all of the dimensions of ``values``; the message names
+    its labels. On numpy data the check runs now. On dask data it becomes a
+    task in front of every chunk (:func:`xarray.map_blocks`), so nothing is
+    computed here and the error (or warning) comes when the result is computed.
+    """
+    extra = [d for d in bad.dims if d not in values.dims]
+    if extra:
+        raise ValueError(f"the check has dimensions {extra} that the values lack")
+    bad = bad.transpose(*[d for d in values.dims if d in bad.dims])
+    if values.chunks is None and bad.chunks is None:
+        _check_block(values, bad, message, action, error, warning)
+        return values
+    if values.chunks is None:
+        values = values.chunk({d: bad.chunksizes[d] for d in bad.dims})
+    return xr.map_blocks(
+        _check_block,
+        values,
+        args=(bad, message, action, error, warning),
+        template=values,
+    )
+
+
+def _check_block(
+    values: xr.DataArray,
+    bad: xr.DataArray,
+    message: Callable[[str], str],
+    action: str,
+    error: type[Exception],
+    warning: type[Warning],
+) -> xr.DataArray:
+    flags = np.asarray(bad, dtype=bool)
+    if flags.any():
+        text = message(_describe(bad, flags))
+        if action == "raise":
+            raise error(text)
+        warnings.warn(text, warning, stacklevel=2)
+    return values
+
+
+def _describe(labelled: xr.DataArray, flags: np.ndarray, limit: int = 5) -> str:
+    """The labels of the first ``limit`` True positions of ``flags`` (shaped like ``labelled``)."""
+    positions = np.argwhere(flags)
+    described = []
+    for pos in positions[:limit]:
+        parts = []
+        for dim, i in zip(labelled.dims, pos, strict=True):
+            label: Hashable = labelled.indexes[dim][i] if dim in labelled.indexes else int(i)
+            parts.append(f"{dim}={label!r}")
+        described.append("(" + ", ".join(parts) + ")" if len(parts) != 1 else parts[0])
+    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
+    return ", ".join(described) + more

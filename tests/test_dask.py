@@ -1,0 +1,171 @@
+"""Indicators on dask-backed tables: lazy, equal to numpy, and fine on a distributed cluster."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import given, settings
+
+import iocirc
+from iocirc.aggregation import aggregate_regions, aggregate_sectors
+from iocirc.customs import with_customs_trade
+from iocirc.errors import SchemaError
+from iocirc.freight import (
+    freight_domestic_share,
+    freight_integration_level,
+    freight_outflow_share,
+    freight_receipt_share,
+)
+from iocirc.indicators import (
+    SCOPES,
+    circulation_ratio,
+    gdp,
+    net_outflow_contribution,
+    value_added_share,
+)
+from iocirc.partners import partner_group_share, partner_group_totals
+from iocirc.schema import available_flows, flow_values
+from iocirc.testing.strategies import io_tables
+
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+
+
+class ComputeForbidden(AssertionError):
+    pass
+
+
+def forbid_compute(*args, **kwargs):
+    raise ComputeForbidden("an indicator function computed dask data")
+
+
+def everything(ds: xr.Dataset) -> dict[str, xr.DataArray]:
+    """Every indicator the table allows, including aggregates and a customs split."""
+    have = available_flows(ds)
+    out: dict[str, xr.DataArray] = {
+        "gdp": gdp(ds),
+        "gdp_sector": gdp(ds, by="sector"),
+        "va_share": value_added_share(ds, percent=True),
+    }
+    scopes = SCOPES if "export" in have else ("dual",)
+    for scope in scopes:
+        if "gross_outflow" in have:
+            out[f"ratio_{scope}"] = circulation_ratio(ds, scope)
+        for by in ("region", "sector"):
+            out[f"contribution_{scope}_{by}"] = net_outflow_contribution(ds, scope, by=by)
+    out["national_va"] = aggregate_regions(out["va_share"])
+    out["plain_va"] = aggregate_regions(out["va_share"], weights=None)
+    if "gross_outflow" in have:
+        out["national_dual"] = aggregate_regions(out["ratio_dual"])
+        exports = 0.3 * flow_values(ds, "gross_outflow").sum("sector")
+        imports = 0.2 * flow_values(ds, "gross_inflow").sum("sector")
+        split = with_customs_trade(ds, exports, imports, on_negative="ignore")
+        out["customs_international"] = circulation_ratio(split, "international")
+        out["customs_final_use"] = split["final_use"]
+    mapping = {s: ("A" if i % 2 else "B") for i, s in enumerate(ds.indexes["sector"])}
+    small = aggregate_sectors(ds, mapping)
+    out["sections_z"] = small["intermediate_use"]
+    out["sections_share"] = value_added_share(small)
+    return out
+
+
+def test_nothing_is_computed_on_dask_tables():
+    for layout in ("full", "gross", "net"):
+        ds = iocirc.datasets.example_table(layout).chunk({"region": 1})
+        with dask.config.set(scheduler=forbid_compute):
+            results = everything(ds)
+            # Arithmetic between indicators stays lazy too (their gdp coordinates coincide).
+            if layout == "full":
+                _ = results["ratio_domestic"] + results["ratio_international"]
+                _ = results["contribution_dual_region"] * 2
+        for name, value in results.items():
+            assert value.chunks is not None, name
+
+
+def test_freight_and_partner_functions_stay_lazy():
+    names = ["Liaoning", "Jilin", "Heilongjiang", "Beijing"]
+    rng = np.random.default_rng(0)
+    od = xr.DataArray(
+        rng.uniform(0, 10, (4, 4, 3)),
+        coords={"origin": names, "destination": names, "year": [2019, 2020, 2021]},
+    ).chunk({"year": 1})
+    trade = xr.DataArray(
+        rng.uniform(0, 10, (2, 5, 2)),
+        coords={
+            "region": ["Liaoning", "Jilin"],
+            "partner": ["Japan", "Republic of Korea", "DPR Korea", "Russia", "Mongolia"],
+            "direction": ["export", "import"],
+        },
+    ).chunk({"region": 1})
+    functions = (
+        freight_outflow_share,
+        freight_receipt_share,
+        freight_domestic_share,
+        freight_integration_level,
+    )
+    with dask.config.set(scheduler=forbid_compute):
+        lazy = [f(od) for f in functions]
+        totals = partner_group_totals(trade)
+        share = partner_group_share(trade)
+    for f, value in zip(functions, lazy, strict=True):
+        xr.testing.assert_allclose(value.compute(), f(od.compute()))
+    xr.testing.assert_allclose(totals.compute(), partner_group_totals(trade.compute()))
+    xr.testing.assert_allclose(share.compute(), partner_group_share(trade.compute()))
+
+
+@settings(max_examples=10)
+@given(io_tables(layouts=("full", "gross", "net"), chunks={"region": 1}))
+def test_dask_results_equal_numpy(ds):
+    lazy = everything(ds)
+    eager = everything(ds.compute())
+    assert all(value.chunks is not None for value in lazy.values())
+    computed = dask.compute(*lazy.values(), scheduler="synchronous")
+    for name, value in zip(lazy, computed, strict=True):
+        xr.testing.assert_allclose(value, eager[name])
+
+
+def _zero_gdp_table() -> xr.Dataset:
+    bad = iocirc.datasets.example_table().copy(deep=True)
+    bad["value_added"].loc[{"region": "Jilin"}] = 0.0  # unbalanced; indicators do not validate
+    return bad
+
+
+def test_non_positive_gdp_raises_when_computed():
+    ds = _zero_gdp_table()
+    with pytest.raises(SchemaError, match="Jilin"):
+        value_added_share(ds)
+    lazy = value_added_share(ds.chunk({"region": 1}))  # building the graph is fine
+    with pytest.raises(SchemaError, match=r"zero or negative for region='Jilin'"):
+        lazy.compute()
+    # The other regions are unaffected.
+    fine = lazy.sel(region=["Liaoning", "Heilongjiang"]).compute()
+    assert np.isfinite(fine).all()
+
+
+def test_negative_domestic_flow_raises_when_computed():
+    ds = iocirc.datasets.example_table("gross").chunk({"region": 1})
+    gross = flow_values(ds, "gross_outflow").sum("sector")
+    split = with_customs_trade(ds, 2 * gross, 0 * gross)
+    with pytest.raises(SchemaError, match="negative domestic_outflow"):
+        split["final_use"].compute()
+
+
+def test_distributed_local_cluster_gives_the_numpy_results():
+    from distributed import Client, LocalCluster
+
+    ds = iocirc.testing.synthetic_table(6, 5, seed=7)
+    ds_lazy = ds.chunk({"region": 2})
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        lazy = everything(ds_lazy)
+        names = list(lazy)
+        computed = client.compute([lazy[n] for n in names], sync=True)
+        assert len(client.scheduler_info()["workers"]) == 2
+    eager = everything(ds)
+    for name, value in zip(names, computed, strict=True):
+        xr.testing.assert_allclose(value, eager[name])
