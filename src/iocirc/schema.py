@@ -495,7 +495,11 @@ def _flow_values(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr
     candidates: list[xr.DataArray] = []
     if name in reported:
         flow_coords = [c for c in final_use.coords if "flow" in final_use[c].dims]
-        candidates.append(final_use.sel(flow=name).drop_vars(flow_coords))
+        values = final_use.sel(flow=name).drop_vars(flow_coords)
+        if isinstance(values.data, np.ndarray) and not np.isnan(values.data).any():
+            # Reported by every region: nothing to derive (on dask, stay lazy instead).
+            return values.rename(name)
+        candidates.append(values)
     member = registry[name]
     if member.parts:
         partition = _partition(member, reported - seen)
