@@ -90,6 +90,15 @@ def test_rtol_is_relative_to_the_terms():
         iocirc.validate(bad, rtol=1e-9)
 
 
+def test_atol_forgives_float_noise_only():
+    ds = iocirc.datasets.example_table()
+    bad = ds.copy(deep=True)
+    bad["total_output"][0, 2] += 0.5
+    with pytest.raises(BalanceError, match="atol=0.1"):
+        iocirc.validate(bad, rtol=1e-12, atol=0.1)
+    iocirc.validate(bad, rtol=1e-12, atol=1.0)
+
+
 def test_balance_report_lists_every_residual_sorted():
     ds = iocirc.datasets.example_table()
     bad = ds.copy(deep=True)

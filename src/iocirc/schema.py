@@ -154,6 +154,14 @@ FLOWS: tuple[Member, ...] = (
     ),
     Member("government", "FU103", "政府消费", "government consumption", "c^g"),
     Member(
+        "consumption",
+        "TC",
+        "最终消费",
+        "final consumption (households and government)",
+        "c",
+        parts=("household_rural", "household_urban", "government"),
+    ),
+    Member(
         "fixed_capital_formation", "FU201", "固定资本形成总额", "gross fixed capital formation", "k"
     ),
     Member("inventory_change", "FU202", "存货增加", "changes in inventories", "s"),

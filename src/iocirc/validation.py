@@ -33,6 +33,7 @@ def validate(
     ds: xr.Dataset,
     *,
     rtol: float = DEFAULT_RTOL,
+    atol: float = 0.0,
     on_imbalance: Literal["raise", "warn", "ignore"] = "raise",
 ) -> xr.Dataset:
     """Check that ``ds`` is a well-formed, balanced regional IO table.
@@ -46,6 +47,10 @@ def validate(
         Tolerance of the identities, relative to the sum of the absolute
         values of the terms of each identity (so rounding in large sectors and
         exact zeros in empty ones are both judged fairly).
+    atol : float
+        Absolute tolerance, in the table's currency unit: residuals below it
+        pass whatever ``rtol`` says (for float noise in near-empty sectors of
+        published tables).
     on_imbalance : {"raise", "warn", "ignore"}
         What to do when an identity fails: raise :class:`BalanceError`, issue
         a :class:`~iocirc.errors.BalanceWarning`, or nothing.
@@ -97,7 +102,7 @@ def validate(
         raise ValueError(f"on_imbalance must be 'raise', 'warn' or 'ignore', not {on_imbalance!r}")
     check_structure(ds)
     if on_imbalance != "ignore":
-        _check_balance(ds, rtol=rtol, on_imbalance=on_imbalance)
+        _check_balance(ds, rtol=rtol, atol=atol, on_imbalance=on_imbalance)
     return ds
 
 
@@ -277,12 +282,13 @@ def flow_weights(final_use: xr.DataArray) -> xr.DataArray:
     ).assign_coords({d: reported[d] for d in other_dims if d in reported.coords})
 
 
-def _check_balance(ds: xr.Dataset, *, rtol: float, on_imbalance: str) -> None:
+def _check_balance(ds: xr.Dataset, *, rtol: float, atol: float, on_imbalance: str) -> None:
     rows, cols = identity_residuals(ds)
     failures = []
     for kind, table, dim in (("row", rows, "sector"), ("column", cols, "sector_to")):
         relative = abs(table["residual"]) / table["scale"].where(table["scale"] > 0, 1.0)
-        bad = relative > rtol
+        bad = (relative > rtol) & (abs(table["residual"]) > atol)
+        relative = relative.where(bad, 0.0)
         n_bad = int(bad.sum())
         if n_bad:
             failures.append((float(relative.max()), kind, table, relative, n_bad, dim))
@@ -313,7 +319,8 @@ def _check_balance(ds: xr.Dataset, *, rtol: float, on_imbalance: str) -> None:
         f"sector {sector!r}{name}{extra}: "
         f"total output {output:.6g}, accounted {float(at['accounted']):.6g}, residual "
         f"{residual:.6g} {ds.attrs.get('currency_unit', '')}{share}; {counts} exceed "
-        f"rtol={rtol:g}. iocirc.balance_report(ds) lists every residual."
+        f"rtol={rtol:g}{f' and atol={atol:g}' if atol else ''}. "
+        "iocirc.balance_report(ds) lists every residual."
     )
     if on_imbalance == "raise":
         raise BalanceError(message)
