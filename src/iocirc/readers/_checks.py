@@ -12,6 +12,7 @@ Fujian); they are read anyway, with a :class:`~iocirc.errors.BalanceWarning`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from iocirc.errors import BalanceWarning
 from iocirc.schema import CURRENCY_UNIT, identity_terms, members
 
-__all__ = ["Check", "failed_checks", "run_checks", "tolerance", "warn_failures"]
+__all__ = ["Check", "aggregate_parts", "failed_checks", "run_checks", "tolerance", "warn_failures"]
 
 _FLOWS = members("flow")
 
@@ -73,6 +74,7 @@ def run_checks(
     va: dict[str, np.ndarray],
     output: np.ndarray,
     totals: dict[str, np.ndarray],
+    imported_uses: list[np.ndarray] | None = None,
 ) -> list[Check]:
     """Compare every printed total that the table has with the sums of its blocks.
 
@@ -82,9 +84,14 @@ def run_checks(
     flows : reported flows (imports positive), name -> values over sectors.
     va : value-added rows stored, name -> values over sectors.
     output : total output ``GO`` over sectors.
-    totals : printed totals found: ``TIU``, ``TFU``, ``TC``, ``TII``, ``TVA``,
-        ``TI``, and aggregate flows printed beside their parts (``household``,
-        ``capital_formation`` ...), name -> values over sectors.
+    totals : printed totals found: ``TIU``, ``TFU``, ``TII``, ``TVA``, ``TI``,
+        aggregate flows printed beside flows that make them up (``household``,
+        ``consumption``, ``capital_formation`` ...), and ``IM``, the imports
+        printed on the imported rows of a non-competitive table; name -> values
+        over sectors.
+    imported_uses : for a table converted from a non-competitive one, the
+        uses of the imported products (their intermediate-use columns and
+        final-use columns), each over sectors; ``IM`` is checked against their sum.
 
     Returns
     -------
@@ -114,17 +121,18 @@ def run_checks(
     if "TFU" in totals and uses:
         add("TFU", "TFU = sum of final-use columns", "row", totals["TFU"], [flows[f] for f in uses])
     for name, printed in totals.items():
-        parts = _FLOWS[name].parts if name in _FLOWS else ()
-        if parts and all(p in flows for p in parts):
-            add(name, f"{name} = {' + '.join(parts)}", "row", printed, [flows[p] for p in parts])
-    consumption = identity_terms("flow", [f for f in _CONSUMPTION if f in flows])
-    if "TC" in totals and consumption:
+        parts = aggregate_parts(name, flows)
+        if parts:  # value = sign * sum(part.sign * part), as the registry defines aggregates
+            signed = [_FLOWS[name].sign * _FLOWS[p].sign * flows[p] for p in parts]
+            text = " ".join(f"{'-' if s < 0 else '+'} {p}" for p, s in _signs(name, parts))
+            add(name, f"{name} = {text.lstrip('+ ')}", "row", printed, signed)
+    if "IM" in totals and imported_uses:
         add(
-            "TC",
-            "TC = household + government consumption",
+            "IM",
+            "IM = intermediate and final use of the imported products",
             "row",
-            totals["TC"],
-            [flows[f] for f in consumption],
+            totals["IM"],
+            imported_uses,
         )
     # Always: a table whose final-use columns are missing does not add up either.
     add(
@@ -152,7 +160,35 @@ def run_checks(
     return checks
 
 
-_CONSUMPTION = ("household_rural", "household_urban", "household", "government")
+def _signs(name: str, parts: tuple[str, ...]) -> list[tuple[str, int]]:
+    return [(p, _FLOWS[name].sign * _FLOWS[p].sign) for p in parts]
+
+
+def aggregate_parts(name: str, flows: Iterable[str]) -> tuple[str, ...]:
+    """The flows among ``flows`` that make up the aggregate ``name`` exactly, else ``()``.
+
+    Each finest part is counted once (``household`` rather than its rural and
+    urban parts when both are there); ``()`` if ``name`` is no aggregate or the
+    flows leave some of its parts out.
+
+    Examples
+    --------
+    >>> aggregate_parts("consumption", ["household", "government", "export"])
+    ('household', 'government')
+    >>> aggregate_parts("consumption", ["household_rural", "government"])
+    ()
+    """
+    if name not in _FLOWS or not _FLOWS[name].parts:
+        return ()
+    leaves = set(_FLOWS[name].leaves)
+    inside = [
+        f
+        for f in flows
+        if f != name and f in _FLOWS and set(_FLOWS[f].leaves) <= leaves
+    ]
+    chosen = identity_terms("flow", inside)
+    covered = {leaf for f in chosen for leaf in _FLOWS[f].leaves}
+    return chosen if covered == leaves else ()
 
 
 def failed_checks(checks: list[Check], unit: float) -> list[tuple[Check, np.ndarray]]:

@@ -6,8 +6,11 @@ here. A header means one of
 * a flow of :data:`iocirc.schema.FLOWS` (by its registry name, ``"export"``),
 * a value-added row of :data:`iocirc.schema.VA_COMPONENTS` (``"compensation"``),
 * a printed total used only to check the table (:data:`TOTALS`: ``"TIU"``,
-  ``"TFU"``, ``"GO"``, ``"TII"``, ``"TVA"``, ``"TI"``, ``"TC"``),
-* a subtotal that is skipped (:data:`SUBTOTAL`: ``第一产业合计``, ``小计``, ``T1`` ...).
+  ``"TFU"``, ``"GO"``, ``"TII"``, ``"TVA"``, ``"TI"``),
+* a subtotal that is skipped (:data:`SUBTOTAL`: ``第一产业合计``, ``小计``, ``T1`` ...),
+* in the row labels of a non-competitive-import table, the block of domestic
+  (:data:`DOMESTIC_BLOCK`: ``国产品``) or of imported products
+  (:data:`IMPORTED_BLOCK`: ``进口品``), see :func:`product_block`.
 
 Codes come from the registry itself (``Member.code``), so a flow added to
 :mod:`iocirc.schema` is recognised by its code without a change here.
@@ -22,8 +25,10 @@ from typing import Any
 from iocirc.schema import FLOWS, VA_COMPONENTS
 
 __all__ = [
+    "DOMESTIC_BLOCK",
     "FLOW_CODES",
     "IDS",
+    "IMPORTED_BLOCK",
     "SUBTOTAL",
     "TOTALS",
     "VA_CODES",
@@ -31,6 +36,7 @@ __all__ = [
     "column_meaning",
     "is_sector_code",
     "norm",
+    "product_block",
     "row_labels",
     "row_meaning",
     "same_name",
@@ -42,8 +48,15 @@ SUBTOTAL = "subtotal"
 #: Meaning of a column that repeats the sector codes or names (a second label column).
 IDS = "ids"
 
-#: Printed totals used to check a table (never stored).
-TOTALS = ("TIU", "TFU", "GO", "TC", "TII", "TVA", "TI")
+#: Printed totals used to check a table (never stored). Final consumption (code TC) is
+#: the registry's ``consumption`` flow: stored where its parts are not printed.
+TOTALS = ("TIU", "TFU", "GO", "TII", "TVA", "TI")
+
+#: Meaning of a row-block header over the domestic products of a non-competitive table.
+DOMESTIC_BLOCK = "domestic products"
+
+#: Meaning of a row-block header over the imported products of a non-competitive table.
+IMPORTED_BLOCK = "imported products"
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -94,7 +107,8 @@ _COLUMN_TOTAL_CODES: dict[str, str] = {
     "TIU": "TIU",
     "TFU": "TFU",
     "GO": "GO",
-    "TC": "TC",
+    # Non-competitive tables: output on the domestic rows, imports on the imported rows.
+    "GO/IM": "GO",
     **dict.fromkeys(("T1", "T2", "T3", "TM", "TNM"), SUBTOTAL),
 }
 
@@ -122,7 +136,7 @@ _COLUMN_LABELS: dict[str, str] = {
     **dict.fromkeys(("政府消费", "政府消费支出", "社会总消费", "社会消费"), "government"),
     **dict.fromkeys(
         ("最终消费", "最终消费支出", "最终消费合计", "消费合计", "消费小计", "消费支出合计"),
-        "TC",
+        "consumption",
     ),
     **dict.fromkeys(
         ("固定资本形成总额", "固定资本形成", "固定资产形成合计"), "fixed_capital_formation"
@@ -143,7 +157,8 @@ _COLUMN_LABELS: dict[str, str] = {
     **dict.fromkeys(("净流出", "净出口", "净调出"), "net_outflow"),
     **dict.fromkeys(("其他", "误差"), "other"),
     **dict.fromkeys(("最终使用合计", "最终使用"), "TFU"),
-    "总产出": "GO",
+    # 国内产出/进口: output on the domestic rows, imports on the imported rows.
+    **dict.fromkeys(("总产出", "国内产出/进口", "总产出/进口", "国内产出"), "GO"),
     **dict.fromkeys(("代码", "序码", "编码", "部门名称", "部门"), IDS),
 }
 
@@ -155,6 +170,17 @@ _ROW_LABELS: dict[str, str] = {
     "营业盈余": "operating_surplus",
     **dict.fromkeys(("增加值合计", "最初投入合计"), "TVA"),
     **dict.fromkeys(("总投入", "总投入合计"), "TI"),
+}
+
+# Row-block headers of the non-competitive-import tables (国产品 above the domestic rows,
+# 进口品 above the imported ones), normalised.
+_BLOCK_LABELS: dict[str, str] = {
+    **dict.fromkeys(
+        ("国产品", "国内产品", "国产产品", "国产品中间投入", "国内产品中间投入"), DOMESTIC_BLOCK
+    ),
+    **dict.fromkeys(
+        ("进口品", "进口产品", "进口品中间投入", "进口产品中间投入"), IMPORTED_BLOCK
+    ),
 }
 
 # Generic words of subtotal headers (小计, 合计, 第一产业合计, 物质生产部门合计 ...).
@@ -244,3 +270,18 @@ def row_meaning(code: str, label: str) -> str | None:
     if by_label is not None:
         return by_label
     return VA_CODES.get(code) or _ROW_TOTAL_CODES.get(code)
+
+
+def product_block(label: str) -> str | None:
+    """Whether a row-label cell heads the domestic or the imported block of products.
+
+    Non-competitive-import tables print the intermediate use of each product
+    twice, once for domestic output (``国产品``) and once for imports
+    (``进口品``), each block headed by such a cell beside its first row.
+
+    Examples
+    --------
+    >>> product_block("进口品"), product_block("国内产品"), product_block("金融")
+    ('imported products', 'domestic products', None)
+    """
+    return _BLOCK_LABELS.get(label.rstrip(":"))
