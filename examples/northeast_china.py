@@ -189,6 +189,67 @@ def _markdown(frame: pd.DataFrame, *, digits: int) -> str:
     return "\n".join(lines)
 
 
+# -------------------------------------------------------------------------------------------
+# Beyond the paper: the value added each circulation induces, beside its net outflow
+# -------------------------------------------------------------------------------------------
+
+CIRCULATIONS = {"export": "international", "domestic_outflow": "domestic", "gross_outflow": "dual"}
+
+
+def value_added_comparison(tables: dict[int, xr.Dataset]) -> pd.DataFrame:
+    """Two measures of a circulation's contribution to GDP, in percent of GDP.
+
+    ``net_outflow``: the paper's (outflow - inflow) / GDP. ``value_added``: the
+    value added that the outward flow induces through the region's supply chain,
+    v' L f / GDP (:func:`iocirc.analysis.circulation_value_added_share`).
+    """
+    from iocirc import analysis
+
+    rows = []
+    for year, ds in tables.items():
+        shares = analysis.circulation_value_added_share(ds)
+        for measure, variable in (
+            ("net_outflow", "net_outflow_share"),
+            ("value_added", "value_added_share"),
+        ):
+            values = 100 * shares[variable]
+            national = iocirc.aggregate_regions(values, weights=None).sel(region="National")
+            for region, series in [(PAPER_NATIONAL, national)] + [
+                (p, values.sel(region=p)) for p in NORTHEAST
+            ]:
+                for source in series.indexes["source"]:
+                    rows.append(
+                        {
+                            "region": region,
+                            "year": year,
+                            "circulation": CIRCULATIONS[str(source)],
+                            "measure": measure,
+                            "value": float(series.sel(source=source)),
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def value_added_markdown(table: pd.DataFrame) -> str:
+    wide = table.pivot_table(
+        index=["region", "year"], columns=["circulation", "measure"], values="value", sort=False
+    )
+    order = [
+        (c, m)
+        for c in ("international", "domestic", "dual")
+        for m in ("net_outflow", "value_added")
+    ]
+    wide = wide.reindex(columns=[key for key in order if key in wide.columns])
+    wide.columns = [f"{c} {m}" for c, m in wide.columns]
+    header = (
+        "Beyond the paper. Contribution of each circulation to GDP (% of GDP), measured two "
+        "ways: the paper's net outflow, and the value added the outflow induces through the "
+        "province's supply chain (Leontief model with imports and inflows supplying all uses "
+        "in proportion). National: unweighted mean of the provinces.\n\n"
+    )
+    return header + _markdown(wide.reset_index(), digits=2) + "\n"
+
+
 def compare_with_paper(
     table_1: pd.DataFrame, table_2: pd.DataFrame, reference: Path
 ) -> tuple[pd.DataFrame, str]:
@@ -280,6 +341,47 @@ def figures(table_1: pd.DataFrame, table_2: pd.DataFrame, out: Path) -> list[Pat
     return paths
 
 
+def value_added_figure(table: pd.DataFrame, out: Path) -> Path:
+    """Net outflow against induced value added, per province, circulation and year."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    circulations = ["international", "domestic", "dual"]
+    fig, axes = plt.subplots(
+        1, 3, figsize=(16, 5), layout="constrained", sharey=True, width_ratios=[2, 2, 3]
+    )
+    for ax, circulation in zip(axes, circulations, strict=True):
+        part = table[(table["circulation"] == circulation) & (table["region"] != PAPER_NATIONAL)]
+        grid = part.pivot_table(index=["region", "year"], columns="measure", values="value")
+        grid = grid.reindex([(p, y) for p in NORTHEAST for y in TABLE1_YEARS]).dropna(how="all")
+        positions = range(len(grid))
+        ax.bar([x - 0.2 for x in positions], grid["net_outflow"], width=0.4, label="net outflow")
+        ax.bar(
+            [x + 0.2 for x in positions],
+            grid["value_added"],
+            width=0.4,
+            label="induced value added",
+        )
+        ax.set_xticks(
+            list(positions),
+            [f"{p} {y}" for p, y in grid.index],
+            rotation=35,
+            ha="right",
+            fontsize=8,
+        )
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_title(f"{circulation.capitalize()} circulation")
+        ax.set_ylabel("contribution to GDP [% of GDP]")
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend()
+    path = out / "value_added_comparison.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=Path("northeast_output"), help="output folder")
@@ -316,6 +418,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "table2.md").write_text(md2, encoding="utf-8")
     written = ["table1.csv", "table1_national_gdp_weighted.csv", "table2.csv", "table1.md"]
     written.append("table2.md")
+    beyond = value_added_comparison(tables)
+    beyond.to_csv(args.out / "value_added_comparison.csv", index=False)
+    md3 = value_added_markdown(beyond)
+    (args.out / "value_added_comparison.md").write_text(md3, encoding="utf-8")
+    written += ["value_added_comparison.csv", "value_added_comparison.md"]
     if args.reference is not None:
         comparison, summary = compare_with_paper(table_1, table_2, Path(args.reference))
         comparison.to_csv(args.out / "comparison.csv", index=False)
@@ -323,10 +430,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         written += ["comparison.csv", "comparison.md"]
     if not args.no_figures:
         written += [p.name for p in figures(table_1, table_2, args.out)]
+        written.append(value_added_figure(beyond, args.out).name)
     if not args.quiet:
         print()
         print(md1)
         print(md2)
+        print(md3)
         if args.reference is not None:
             print(summary)
         print(f"wrote {', '.join(written)} to {args.out}/")

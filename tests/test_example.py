@@ -115,9 +115,36 @@ def test_comparison_with_the_published_values(example, tmp_path):
     assert "| Table 2 | 152 |" in (tmp_path / "comparison.md").read_text(encoding="utf-8")
 
 
+def test_value_added_comparison_beside_net_outflow(output):
+    out, _ = output
+    beyond = pd.read_csv(out / "value_added_comparison.csv")
+    table1 = pd.read_csv(out / "table1.csv")
+    wide = beyond.pivot_table(
+        index=["region", "year"], columns=["circulation", "measure"], values="value"
+    )
+    # the net-outflow measure is the paper's contribution, for every circulation and year
+    for circulation in ("international", "domestic", "dual"):
+        paper = table1[table1["metric"] == f"{circulation}_contribution"]
+        paper = paper.set_index(["region", "year"])["value"]
+        ours = wide[(circulation, "net_outflow")].reindex(paper.index)
+        assert (ours - paper).abs().max() < 1e-9
+    # induced value added is additive over the circulations and within GDP
+    split = wide.dropna()
+    total = split[("international", "value_added")] + split[("domestic", "value_added")]
+    assert (total - split[("dual", "value_added")]).abs().max() < 1e-9
+    assert beyond.loc[beyond["measure"] == "value_added", "value"].between(0, 100).all()
+
+
 def test_outputs_are_written(output):
     out, _ = output
-    for name in ("table1.md", "table2.md", "sector_contributions.png", "circulation_ratios.png"):
+    for name in (
+        "table1.md",
+        "table2.md",
+        "value_added_comparison.md",
+        "sector_contributions.png",
+        "circulation_ratios.png",
+        "value_added_comparison.png",
+    ):
         assert (out / name).stat().st_size > 0
     assert "customs" in (out / "table1.md").read_text(encoding="utf-8")
     table2 = pd.read_csv(out / "table2.csv")

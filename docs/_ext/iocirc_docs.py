@@ -368,6 +368,10 @@ NORTHEAST_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         ("comparison.md", "comparison.csv"),
         "Reproduced against published values (the reference subset of the paper)",
     ),
+    "value_added": (
+        ("value_added_comparison.md", "value_added_comparison.csv"),
+        "Beyond the paper: net outflow and induced value added, % of GDP",
+    ),
 }
 #: Captions of the figures the example writes (others are captioned by file name).
 NORTHEAST_FIGURE_CAPTIONS: dict[str, str] = {
@@ -375,6 +379,8 @@ NORTHEAST_FIGURE_CAPTIONS: dict[str, str] = {
     "mean, 2007-2017",
     "sector_contributions": "Net outflow by GB/T 4754-2017 section, % of provincial GDP, "
     "2012 and 2017",
+    "value_added_comparison": "Beyond the paper: each circulation's net outflow beside the "
+    "value added its outflow induces, % of GDP",
 }
 #: Figures: every ``*.png`` / ``*.svg`` of the output folder, in name order.
 NORTHEAST_FIGURE_SUFFIXES = (".png", ".svg")
