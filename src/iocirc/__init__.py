@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from iocirc import (
     aggregation,
+    analysis,
     classifications,
     customs,
     datasets,
@@ -46,6 +47,7 @@ __all__ = [
     "aggregate_regions",
     "aggregate_sectors",
     "aggregation",
+    "analysis",
     "balance_report",
     "circulation_ratio",
     "classifications",
