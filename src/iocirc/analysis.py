@@ -341,6 +341,14 @@ def final_demand_by_source(
         source a region does not report (when regions of different vintages
         are stacked).
 
+    Notes
+    -----
+    Local model: each source's demand met locally,
+    :math:`f^l_s = (I - \\hat{m}) f_s` (for exports and outflows too under the
+    ``"total_use"`` convention), so that :math:`x = (I - A_l)^{-1} \\sum_s f^l_s`
+    holds exactly. Total model: :math:`f_s` as printed, with imports and inflows
+    as negative sources.
+
     Examples
     --------
     >>> import iocirc
@@ -450,6 +458,13 @@ def allocation_coefficients(
         Over (region, sector, sector_to): share of the output of ``sector``
         sold to ``sector_to`` as input. Dimensionless. Row *i* is 0 where
         :math:`x_i = 0`.
+
+    Notes
+    -----
+    :math:`B_{ij} = Z_{ij} / x_i`, with the local flows
+    :math:`Z^l = (I - \\hat{m}) Z` for ``kind="local"``; rows where
+    :math:`x_i = 0` are zero. The Ghosh model reads
+    :math:`x' = v' (I - B)^{-1}`.
 
     Examples
     --------
@@ -764,6 +779,11 @@ def output_by_demand_source(
     xarray.DataArray
         Over (region, source, sector), in the table's currency unit. Sums over
         sources to total output (exactly, up to rounding).
+
+    Notes
+    -----
+    :math:`x_s = L f_s`, one LU solve per region for all sources at once;
+    :math:`\\sum_s x_s = x`.
 
     Examples
     --------
@@ -1122,6 +1142,13 @@ def linkages(
         dispersion), all normalized to mean 1 over sectors, and
         ``key_sector`` (backward and Ghosh forward linkage both above 1).
 
+    Notes
+    -----
+    Power of dispersion :math:`BL_j = n \\sum_i L_{ij} / \\sum_{ij} L_{ij}`,
+    Ghosh forward linkage :math:`FL_i = n \\sum_j G_{ij} / \\sum_{ij} G_{ij}`,
+    sensitivity of dispersion :math:`n \\sum_j L_{ij} / \\sum_{ij} L_{ij}`; each is
+    1 on average over the :math:`n` sectors.
+
     Examples
     --------
     >>> import iocirc
@@ -1232,6 +1259,11 @@ def leontief_output(
     -------
     xarray.DataArray
         Over (region, sector) and the extra dimensions of ``final_demand``.
+
+    Notes
+    -----
+    :math:`x = L f = (I - A)^{-1} f`, computed by an LU factorisation of
+    :math:`I - A` per region; :math:`L` itself is never formed.
 
     Examples
     --------

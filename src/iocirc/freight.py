@@ -125,7 +125,17 @@ def freight_receipt_share(
 ) -> xr.DataArray:
     """The group's share of all interprovincial receipts.
 
-    Parameters are those of :func:`freight_outflow_share`.
+    Parameters
+    ----------
+    od : xarray.DataArray
+        Freight over (origin, destination[, year]), e.g. tonnes.
+    group : str or iterable of str
+        A group of :data:`iocirc.regions.REGION_GROUPS` or province names.
+    count_within_group : bool
+        Count freight between two provinces of the group (see
+        :func:`freight_outflow_share`).
+    percent : bool
+        Percent (units ``"%"``) instead of a fraction (``"1"``).
 
     Returns
     -------
@@ -171,7 +181,17 @@ def freight_domestic_share(
 ) -> xr.DataArray:
     """The group's share of all interprovincial freight, shipped or received.
 
-    Parameters are those of :func:`freight_outflow_share`.
+    Parameters
+    ----------
+    od : xarray.DataArray
+        Freight over (origin, destination[, year]), e.g. tonnes.
+    group : str or iterable of str
+        A group of :data:`iocirc.regions.REGION_GROUPS` or province names.
+    count_within_group : bool
+        Count freight between two provinces of the group (see
+        :func:`freight_outflow_share`).
+    percent : bool
+        Percent (units ``"%"``) instead of a fraction (``"1"``).
 
     Returns
     -------
