@@ -18,10 +18,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from iocirc.construct import from_arrays
 from iocirc.datasets import example_table
 from iocirc.errors import BalanceWarning, ReadError
 from iocirc.readers import read_nbs_table, read_nbs_tables
-from iocirc.readers._labels import column_meaning, norm, row_meaning
+from iocirc.readers._labels import column_meaning, norm, product_block, row_meaning
 from iocirc.readers._render import GridSpec, nbs_grid, write_html, write_xlsx
 from iocirc.readers._workbook import detect_format
 
@@ -65,6 +66,8 @@ def test_norm_removes_whitespace_and_full_width_forms() -> None:
         ("FU302", "调出", ("gross_outflow", "domestic_outflow")),
         ("", "国内省外流入", (None, "domestic_inflow")),
         ("TCF", "资本形成合计", ("capital_formation", "capital_formation")),
+        ("TC", "消费支出合计", ("consumption", "consumption")),
+        ("GO/IM", "国内产出/进口", ("GO", "GO")),
         ("T1", "第一产业合计", ("subtotal", "subtotal")),
     ],
 )
@@ -72,6 +75,14 @@ def test_column_meaning_reads_codes_and_labels(
     code: str, label: str, expected: tuple[str | None, str | None]
 ) -> None:
     assert column_meaning(code, label) == expected
+
+
+def test_row_block_labels_of_noncompetitive_tables() -> None:
+    assert product_block(norm("进   口   品")) == "imported products"
+    assert product_block(norm("国   产   品")) == "domestic products"
+    assert product_block("国内产品") == "domestic products"
+    assert product_block("进口") is None  # the import column's header, not a row block
+    assert product_block("农林牧渔产品和服务") is None
 
 
 def test_row_label_wins_over_row_code() -> None:
@@ -150,8 +161,8 @@ def test_format_comes_from_content_not_extension(tmp_path: Path) -> None:
 
 def test_the_io_sheet_is_picked_among_others(tmp_path: Path) -> None:
     table = example_table()
-    coefficients = [["直接消耗系数表"], ["", "01", "02"], ["01", 0.1, 0.2]]
-    notes = [["说明"], ["本表按当年生产者价格计算"]]
+    coefficients: list[list[Any]] = [["直接消耗系数表"], ["", "01", "02"], ["01", 0.1, 0.2]]
+    notes: list[list[Any]] = [["说明"], ["本表按当年生产者价格计算"]]
     path = write_xlsx(
         nbs_grid(table, 0),
         tmp_path / "t.xlsx",
@@ -226,6 +237,120 @@ def test_value_added_without_the_standard_split_is_stored_as_total(tmp_path: Pat
     np.testing.assert_allclose(
         ds["value_added"].values[0, 0], table["value_added"].isel(region=0).sum("va_component")
     )
+
+
+def test_consumption_printed_as_its_total_only_is_the_consumption_flow(tmp_path: Path) -> None:
+    # 2017 national 42-sector table: 消费支出合计 (TC), no household or government split
+    table = example_table("national")
+    parts = ["household_rural", "household_urban", "government"]
+    rest = [f for f in table.indexes["flow"] if f not in parts]
+    final = np.concatenate(
+        [
+            table["final_use"].sel(flow=parts).sum("flow").values[..., None],
+            table["final_use"].sel(flow=rest).values,
+        ],
+        axis=-1,
+    )
+    consumption = from_arrays(
+        table["intermediate_use"].values,
+        final,
+        table["value_added"].values,
+        table["total_output"].values,
+        regions=list(table.indexes["region"]),
+        sectors=list(table.indexes["sector"]),
+        flows=["consumption", *rest],
+        sector_zh=list(table["sector_zh"].values),
+    )
+    grid = nbs_grid(consumption, 0)
+    assert "TC" in next(r for r in grid if "TIU" in r)
+    assert "最终消费" in grid[4]
+    ds = read_nbs_table(write_xlsx(grid, tmp_path / "t.xlsx"))
+    assert next(iter(ds.indexes["flow"])) == "consumption"
+    assert_same_table(ds, consumption)
+    assert ds.attrs["reader_notes"] == ""
+
+
+# -- non-competitive-import tables --------------------------------------------------------
+
+
+def noncompetitive(tmp_path: Path, **spec: Any) -> tuple[list[list[Any]], xr.Dataset]:
+    """A national table laid out with domestic (国产品) and imported (进口品) rows."""
+    table = example_table("national")
+    return nbs_grid(table, 0, GridSpec(noncompetitive=True, **spec)), table
+
+
+def block_starts(grid: list[list[Any]]) -> tuple[int, int]:
+    return (
+        next(i for i, r in enumerate(grid) if r[0] == "国产品"),
+        next(i for i, r in enumerate(grid) if r[0] == "进口品"),
+    )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [{}, {"row_codes": False}, {"code_row": False}, {"subtotals": False}, {"labels": False}],
+    ids=lambda spec: "-".join(f"{k}={v}" for k, v in spec.items()) or "default",
+)
+def test_a_noncompetitive_table_is_read_as_a_competitive_one(
+    tmp_path: Path, spec: dict[str, Any]
+) -> None:
+    grid, table = noncompetitive(tmp_path, **spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BalanceWarning)
+        ds = read_nbs_table(write_xlsx(grid, tmp_path / "t.xlsx"))
+    # Domestic + imported rows are the competitive table's uses; imports are IM.
+    assert_same_table(ds, table, rtol=1e-9)
+    notes = ds.attrs["reader_notes"]
+    assert "converted from a non-competitive-import table" in notes
+    assert "as printed on the imported rows" in notes
+
+
+def test_noncompetitive_blocks_headed_on_rows_of_their_own(tmp_path: Path) -> None:
+    grid, table = noncompetitive(tmp_path)
+    domestic, imported = block_starts(grid)
+    width = len(grid[0])
+    grid[domestic][0] = grid[imported][0] = ""
+    grid.insert(imported, ["", "进口产品", "", *[""] * (width - 3)])
+    grid.insert(domestic, ["", "国内产品", "", *[""] * (width - 3)])
+    ds = read_nbs_table(write_xlsx(grid, tmp_path / "t.xlsx"))
+    assert_same_table(ds, table, rtol=1e-9)
+
+
+def test_noncompetitive_imports_not_printed_are_the_imported_rows_uses(tmp_path: Path) -> None:
+    grid, table = noncompetitive(tmp_path)
+    code_row = next(i for i, r in enumerate(grid) if "TIU" in r)
+    go = grid[code_row].index("GO/IM")
+    grid[code_row][go], grid[code_row - 1][go] = "GO", "总产出"
+    _, imported = block_starts(grid)
+    for row in grid[imported : imported + table.sizes["sector"]]:
+        row[go] = ""
+    ds = read_nbs_table(write_xlsx(grid, tmp_path / "t.xlsx"))
+    assert_same_table(ds, table, rtol=1e-9)
+    assert "not printed; the sum of the imported rows' uses" in ds.attrs["reader_notes"]
+
+
+def test_noncompetitive_imports_that_do_not_add_up_warn(tmp_path: Path) -> None:
+    grid, _ = noncompetitive(tmp_path)
+    code_row = next(i for i, r in enumerate(grid) if "TIU" in r)
+    go = grid[code_row].index("GO/IM")
+    _, imported = block_starts(grid)
+    grid[imported + 1][go] += 5000.0  # the imports of sector 02, not their uses
+    with pytest.warns(BalanceWarning) as record:
+        ds = read_nbs_table(write_xlsx(grid, tmp_path / "t.xlsx"))
+    messages = [str(w.message) for w in record]
+    assert any("IM = intermediate and final use of the imported" in m for m in messages)
+    assert all("sector '02'" in m for m in messages)
+    assert "IM" in ds.attrs["balance_failures"].split(", ")
+
+
+def test_noncompetitive_imported_rows_must_repeat_the_sectors(tmp_path: Path) -> None:
+    grid, _ = noncompetitive(tmp_path)
+    _, imported = block_starts(grid)
+    del grid[imported + 2]  # the imported row of sector 03
+    with pytest.raises(ReadError, match=r"imported-product rows .* do not repeat") as info:
+        read_nbs_table(write_xlsx(grid, tmp_path / "t.xlsx"))
+    assert "'03'" in str(info.value)
+    assert "t.xlsx" in str(info.value)
 
 
 # -- region and year ----------------------------------------------------------------------

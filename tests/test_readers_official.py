@@ -21,8 +21,10 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from iocirc.classifications import KNOWN_YEARS, classification_id
 from iocirc.errors import BalanceWarning, ReadError
 from iocirc.readers import read_nbs_table, read_nbs_tables
+from iocirc.readers._labels import norm
 from iocirc.readers._workbook import open_workbook
 from iocirc.readers.nbs import _pick_sheet
 from iocirc.regions import NATION, PROVINCES, province
@@ -39,8 +41,11 @@ NATIONAL = "中国投入产出表皮皮侠/全国"
 REFUSED = {
     "2017年全国42个部门基本流量表.xls": "redacted as '[**]'",
     "2018年全国42部门非竞争型投入产出表.xls": "redacted as '[**]'",
-    "2017_42部门.xlsx": "non-competitive-import table",
 }
+
+#: The national table of 2017 in 42 sectors, published as a non-competitive-import table
+#: (domestic 国产品 and imported 进口品 rows, consumption as its total TC only).
+NONCOMPETITIVE = "2017_42部门.xlsx"
 
 #: Re-publications whose numbers are not the originals' rounded: revised releases
 #: (their own totals add up, with other values) or damaged copies. Found by this test.
@@ -109,15 +114,23 @@ def _year_in(path: Path) -> int:
 
 
 def printed_totals(path: Path) -> dict[str, np.ndarray]:
-    """The totals the workbook prints, from its raw cells at the positions found by the reader."""
+    """The totals the workbook prints, from its raw cells at the positions found by the reader.
+
+    In a non-competitive table the row totals (``TIU``, ``TFU`` ...) are those of the
+    domestic and the imported row of each product together; output ``GO`` the domestic one's.
+    """
     layout = _pick_sheet(open_workbook(path), None)
     rows = layout.grid.raw
 
     def number(cell: object) -> float:
         return 0.0 if cell in ("", None) else float(str(cell).replace(",", ""))
 
+    def column(c: int, row_numbers: list[int]) -> np.ndarray:
+        return np.array([number(rows[r][c]) for r in row_numbers])
+
     totals = {
-        name: np.array([number(rows[r][c]) for r in layout.sector_rows])
+        name: column(c, layout.sector_rows)
+        + (column(c, layout.import_rows) if layout.import_rows and name != "GO" else 0.0)
         for name, c in layout.total_cols.items()
     }
     totals |= {
@@ -191,10 +204,135 @@ def test_national_workbook(path: Path) -> None:
     ds, _ = read(path)
     assert list(ds.indexes["region"]) == [NATION.name]
     assert ds.attrs["year"] == _year_in(path)
-    n = ds.sizes["sector"]
-    assert ds.attrs["classification"] == f"NBS-national-{ds.attrs['year']}-{n}"
+    n, year = ds.sizes["sector"], ds.attrs["year"]
+    # A national table in the provincial 42-sector list has that list's classification.
+    listed = {classification_id(year)} if n == 42 and year in KNOWN_YEARS else set()
+    assert ds.attrs["classification"] in {f"NBS-national-{year}-{n}", *listed}
     assert not {"domestic_outflow", "domestic_inflow"} & set(ds.indexes["flow"])
     check_against_printed_totals(path)
+
+
+def _noncompetitive_path() -> Path:
+    path = next((p for p in NATIONAL_FILES if p.name == NONCOMPETITIVE), None)
+    if path is None:
+        pytest.skip("IOCIRC_DATA is not set")
+    return path
+
+
+def _printed_noncompetitive(path: Path) -> dict[str, np.ndarray]:
+    """Blocks of the non-competitive table, located in its raw cells by their labels here.
+
+    Independent of the reader: the code row is the one holding ``TIU``, the sector
+    columns are those coded 1-42 in it, the domestic and imported rows follow the cells
+    国产品 and 进口品, and ``GO/IM``, ``TIU``, ``TFU``, ``TVA`` are found by their codes.
+    """
+    rows = open_workbook(path).sheet("2017年非竞争型投入产出表_42部门").rows
+    text = [[norm(cell) for cell in row] for row in rows]
+    code_row = next(i for i, row in enumerate(text) if "TIU" in row)
+    codes = [str(k) for k in range(1, 43)]
+    sector_cols = [text[code_row].index(code) for code in codes]
+    domestic = next(i for i, row in enumerate(text) if "国产品" in row)
+    imported = next(i for i, row in enumerate(text) if "进口品" in row)
+    tva = next(i for i, row in enumerate(text) if "TVA" in row)
+
+    def block(first: int, cols: list[int]) -> np.ndarray:
+        return np.array([[float(rows[first + k][c] or 0) for c in cols] for k in range(42)])
+
+    def col(code: str) -> int:
+        return text[code_row].index(code)
+
+    return {
+        "Z_domestic": block(domestic, sector_cols),
+        "Z_imported": block(imported, sector_cols),
+        "F_domestic": block(domestic, [col(c) for c in ("TC", "FU201", "FU202", "EX")]),
+        "F_imported": block(imported, [col(c) for c in ("TC", "FU201", "FU202", "EX")]),
+        "GO": block(domestic, [col("GO/IM")])[:, 0],
+        "IM": block(imported, [col("GO/IM")])[:, 0],
+        "TIU": block(domestic, [col("TIU")])[:, 0] + block(imported, [col("TIU")])[:, 0],
+        "TFU": block(domestic, [col("TFU")])[:, 0] + block(imported, [col("TFU")])[:, 0],
+        "TVA": np.array([float(rows[tva][c]) for c in sector_cols]),
+    }
+
+
+def test_noncompetitive_national_table_is_read_as_a_competitive_one() -> None:
+    path = _noncompetitive_path()
+    ds, warned = read(path)
+    assert not warned
+    assert ds.attrs["balance_failures"] == ""
+    assert "converted from a non-competitive-import table" in ds.attrs["reader_notes"]
+    assert (ds.attrs["year"], ds.attrs["classification"]) == (2017, "NBS-2017-42")
+    # Consumption is printed as its total only: the registry's aggregate flow TC.
+    assert list(ds.indexes["flow"]) == [
+        "consumption",
+        "fixed_capital_formation",
+        "inventory_change",
+        "export",
+        "import",
+    ]
+    assert list(ds["flow_code"].values) == ["TC", "FU201", "FU202", "EX", "IM"]
+    table = ds.isel(region=0)
+    printed = _printed_noncompetitive(path)
+    z = table["intermediate_use"].values
+    uses = table["final_use"].sel(flow=list(ds.indexes["flow"])[:-1]).values
+    imports = table["final_use"].sel(flow="import").values
+    go = table["total_output"].values
+    tva = table["value_added"].sum("va_component").values
+    # Each product's uses are its domestic row plus its imported row; imports are the
+    # printed IM (国内产出/进口 on the imported rows); output is the printed GO.
+    np.testing.assert_allclose(z, printed["Z_domestic"] + printed["Z_imported"], rtol=1e-12)
+    np.testing.assert_allclose(uses, printed["F_domestic"] + printed["F_imported"], rtol=1e-12)
+    np.testing.assert_array_equal(imports, printed["IM"])
+    np.testing.assert_array_equal(go, printed["GO"])
+    # The identities and the printed totals hold to the tolerance of the checks above
+    # (these numbers are printed unrounded: a step of 0.01 is generous).
+    identities = {
+        "IM = uses of the imported products": (
+            printed["IM"],
+            printed["Z_imported"].sum(1) + printed["F_imported"].sum(1),
+            42 + 4,
+        ),
+        "GO = Z + F - IM": (go, z.sum(1) + uses.sum(1) - imports, 42 + 5),
+        "TIU": (printed["TIU"], z.sum(1), 42),
+        "TFU": (printed["TFU"], uses.sum(1), 4),
+        "TVA": (printed["TVA"], tva, 4),
+        "GO = total input": (go, z.sum(0) + tva, 42 + 4),
+    }
+    for name, (expected, computed, n_terms) in identities.items():
+        scale = np.abs(expected) + np.abs(computed)
+        allowed = 0.5 * (n_terms + 1) * 0.01 + 1e-4 * scale
+        assert np.all(np.abs(expected - computed) <= allowed), name
+    # Down to floating-point noise, in fact.
+    np.testing.assert_allclose(tva, printed["TVA"], rtol=1e-12)
+    np.testing.assert_allclose(z.sum(1) + uses.sum(1) - imports, go, rtol=1e-12)
+
+
+def test_noncompetitive_national_table_is_the_149_sector_table_aggregated() -> None:
+    # The same year's competitive 149-sector table, aggregated to 42 sectors by the
+    # concordance sheet of the non-competitive file itself, must be the table read.
+    path = _noncompetitive_path()
+    table, _ = read(path)
+    detailed, _ = read(path.with_name("2017_149部门.xlsx"))
+    concordance = open_workbook(path).sheet("部门对照").rows
+    to_42: dict[str, str] = {}
+    group = ""
+    for row in concordance:
+        code, detail = norm(row[0]), norm(row[2])
+        group = code.zfill(2) if code.isdigit() else group
+        if detail.isdigit() and group:
+            to_42[detail] = group
+    groups = [to_42[str(code)] for code in detailed.indexes["sector"]]
+    assert len(set(groups)) == 42
+    by_42 = detailed.assign_coords(s42=("sector", groups), t42=("sector_to", groups))
+    z = by_42["intermediate_use"].groupby("s42").sum().groupby("t42").sum()
+    np.testing.assert_allclose(z.values, table["intermediate_use"].values, rtol=1e-9)
+    output = by_42["total_output"].groupby("s42").sum()
+    np.testing.assert_allclose(output.values, table["total_output"].values, rtol=1e-9)
+    value_added = by_42["value_added"].groupby("t42").sum()
+    np.testing.assert_allclose(value_added.values, table["value_added"].values, rtol=1e-9)
+    for flow in table.indexes["flow"]:
+        aggregated = flow_values(by_42, str(flow)).groupby("s42").sum()
+        expected = table["final_use"].sel(flow=flow).values
+        np.testing.assert_allclose(aggregated.values, expected, rtol=1e-9, atol=1e-6)
 
 
 def _original_of(path: Path) -> Path:

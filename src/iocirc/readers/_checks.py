@@ -181,11 +181,7 @@ def aggregate_parts(name: str, flows: Iterable[str]) -> tuple[str, ...]:
     if name not in _FLOWS or not _FLOWS[name].parts:
         return ()
     leaves = set(_FLOWS[name].leaves)
-    inside = [
-        f
-        for f in flows
-        if f != name and f in _FLOWS and set(_FLOWS[f].leaves) <= leaves
-    ]
+    inside = [f for f in flows if f != name and f in _FLOWS and set(_FLOWS[f].leaves) <= leaves]
     chosen = identity_terms("flow", inside)
     covered = {leaf for f in chosen for leaf in _FLOWS[f].leaves}
     return chosen if covered == leaves else ()

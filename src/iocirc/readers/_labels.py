@@ -178,9 +178,7 @@ _BLOCK_LABELS: dict[str, str] = {
     **dict.fromkeys(
         ("国产品", "国内产品", "国产产品", "国产品中间投入", "国内产品中间投入"), DOMESTIC_BLOCK
     ),
-    **dict.fromkeys(
-        ("进口品", "进口产品", "进口品中间投入", "进口产品中间投入"), IMPORTED_BLOCK
-    ),
+    **dict.fromkeys(("进口品", "进口产品", "进口品中间投入", "进口产品中间投入"), IMPORTED_BLOCK),
 }
 
 # Generic words of subtotal headers (小计, 合计, 第一产业合计, 物质生产部门合计 ...).

@@ -20,6 +20,14 @@ Where a column's code and its label disagree (some re-publications have the
 code row shifted against the headers, one national table the headers shifted
 against the codes), both readings are tried and the one under which the
 table's own totals add up is kept.
+
+A non-competitive-import table prints the sector rows twice, a block of
+domestic products (headed ``国产品``) above a block of imported products
+(``进口品``), with imports on the imported rows of a column such as
+``国内产出/进口`` (``GO/IM``). Its blocks are told by these row-block labels
+(:func:`~iocirc.readers._labels.product_block`): :attr:`Layout.sector_rows`
+are then the domestic rows and :attr:`Layout.import_rows` the imported ones,
+in the same sector order.
 """
 
 from __future__ import annotations
@@ -30,15 +38,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from iocirc.errors import ReadError
+from iocirc.readers._checks import aggregate_parts
 from iocirc.readers._grid import BLANK, NUMBER, Grid, column_letter
 from iocirc.readers._labels import (
+    DOMESTIC_BLOCK,
     FLOW_CODES,
     IDS,
+    IMPORTED_BLOCK,
     SUBTOTAL,
     TOTALS,
     column_labels,
     column_meaning,
     is_sector_code,
+    product_block,
     row_labels,
     row_meaning,
     same_name,
@@ -51,7 +63,7 @@ _FLOWS = members("flow")
 _VA = members("va_component")
 _STANDARD_VA = ("compensation", "net_production_taxes", "depreciation", "operating_surplus")
 # Codes that mark the code row of the column headers.
-_HEADER_CODES = frozenset(FLOW_CODES) | {"TIU", "TFU", "GO", "TC"}
+_HEADER_CODES = frozenset(FLOW_CODES) | {"TIU", "TFU", "GO", "GO/IM"}
 # What marks the intermediate totals, the anchors of the layout.
 _TII_MARKS = row_labels("TII") | {"TII"}
 _TIU_MARKS = column_labels("TIU") | {"TIU"}
@@ -65,16 +77,20 @@ class Layout:
     ----------
     grid : the sheet.
     sector_rows, sector_cols : grid rows and columns of the sectors, in the
-        same sector order.
+        same sector order (in a non-competitive table, the domestic rows).
     codes, names : sector codes (as printed, zero padded) and Chinese names.
     flow_cols : flow name -> column, for the flows the table reports.
-    total_cols : total code (``TIU``, ``TFU``, ``GO``, ``TC``) or aggregate
-        flow name used only as a check -> column.
+    total_cols : total code (``TIU``, ``TFU``, ``GO``) or aggregate flow
+        name used only as a check -> column.
     va_rows : value-added label -> row (the four components, or
         ``value_added_total`` alone).
     total_rows : ``TII``, ``TVA``, ``TI`` -> row.
     negated : flows printed as negative numbers, stored negated.
     notes : what the reader decided, for ``attrs["reader_notes"]``.
+    import_rows : in a non-competitive-import table, the grid rows of the
+        imported products, in the order of ``sector_rows``; else empty.
+    import_col : in a non-competitive-import table, the column printing the
+        imports on the imported rows (``国内产出/进口``), None if it prints none.
     """
 
     grid: Grid
@@ -90,6 +106,8 @@ class Layout:
     negated: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
     headers: dict[tuple[str, int], str] = field(default_factory=dict)
+    import_rows: list[int] = field(default_factory=list)
+    import_col: int | None = None
 
     def sector_label(self, i: int) -> str:
         """``'05' (煤炭采选产品)`` for messages."""
@@ -109,8 +127,22 @@ class Layout:
         """The sector-by-sector block."""
         return self.grid.block(self.sector_rows, self.sector_cols, self._sectors(), self._sectors())
 
+    def imported_column(self, col: int) -> np.ndarray:
+        """The numbers of a column over the imported rows of a non-competitive table."""
+        name = self.headers.get(("col", col), column_letter(col))
+        return self.grid.block(self.import_rows, [col], self._imported(), [name])[:, 0]
+
+    def imported_intermediate(self) -> np.ndarray:
+        """The imported-product-by-sector block of a non-competitive table."""
+        return self.grid.block(
+            self.import_rows, self.sector_cols, self._imported(), self._sectors()
+        )
+
     def _sectors(self) -> list[str]:
         return [self.sector_label(i) for i in range(len(self.codes))]
+
+    def _imported(self) -> list[str]:
+        return [f"{label}, imported" for label in self._sectors()]
 
 
 def _header_text(code: str, label: str) -> str:
@@ -133,7 +165,7 @@ def locate(grid: Grid) -> Layout:
     row_end = code_col if code_col is not None else first_col
     code_row, sector_rows = _sector_rows(grid, tii_row, first_col, tiu_col, code_col, row_end)
     header_end = sector_rows[0]
-    _refuse_noncompetitive(grid, sector_rows, row_end)
+    sector_rows, import_rows = _product_blocks(grid, sector_rows, tii_row, row_end)
     row_codes, names = _row_ids(grid, sector_rows, code_col, row_end)
     sector_cols, col_codes, col_names = _sector_cols(grid, first_col, tiu_col, code_row, header_end)
     # "01" as text on one side and 1.0 as a number on the other are the same code.
@@ -142,6 +174,8 @@ def locate(grid: Grid) -> Layout:
     col_codes = _pad(col_codes, width) if col_codes is not None else None
     if row_codes is not None:
         _require_unique_rows(grid, sector_rows, row_codes)
+    if import_rows:
+        import_rows = _pair_imported(grid, import_rows, row_codes, names, code_col, row_end, width)
     notes: list[str] = []
     codes, sector_cols, names = _match(
         grid, row_codes, names, sector_rows, sector_cols, col_codes, col_names, notes
@@ -158,6 +192,7 @@ def locate(grid: Grid) -> Layout:
         total_rows={},
         header_end=header_end,
         notes=notes,
+        import_rows=import_rows,
     )
     _rows_below(layout, tii_row, code_col, row_end)
     _columns_right(layout, tiu_col, code_row)
@@ -305,14 +340,91 @@ def _sector_cols(
     return cols, (codes if has_codes else None), names
 
 
-def _refuse_noncompetitive(grid: Grid, rows: list[int], row_end: int) -> None:
-    imported = any(grid.text[r][c] in ("进口品", "进口产品") for r in rows for c in range(row_end))
-    if imported:
+def _product_blocks(
+    grid: Grid, rows: list[int], tii_row: int, row_end: int
+) -> tuple[list[int], list[int]]:
+    """The domestic and the imported sector rows; all rows and ``[]`` if the table is competitive.
+
+    A non-competitive-import table heads its block of imported products with
+    ``进口品`` (and that of domestic products with ``国产品``) in a row-label
+    column, beside the block's first row or on a row of its own.
+    """
+    marks = [
+        (r, block)
+        for r in range(tii_row)
+        for c in range(min(row_end, grid.shape[1]))
+        if (block := product_block(grid.text[r][c])) is not None
+    ]
+    imported = [r for r, block in marks if block == IMPORTED_BLOCK]
+    if not imported:
+        return rows, []
+    domestic = [r for r, block in marks if block == DOMESTIC_BLOCK]
+    if len(imported) > 1 or len(domestic) > 1:
+        listing = ", ".join(f"row {r + 1} ({block})" for r, block in marks)
         raise ReadError(
-            f"{grid.where()}: a non-competitive-import table (separate rows for domestic "
-            "国产品 and imported 进口品 products); iocirc reads competitive-import tables, "
-            "where imports are a column"
+            f"{grid.where()}: the product blocks of a non-competitive-import table are headed "
+            f"more than once: {listing}; expected one block of domestic (国产品) and one of "
+            "imported products (进口品)"
         )
+    starts = sorted(r for r, _ in marks)
+
+    def block_rows(start: int) -> list[int]:
+        stop = next((s for s in starts if s > start), tii_row)
+        return [r for r in rows if start <= r < stop]
+
+    imported_rows = block_rows(imported[0])
+    domestic_rows = (
+        block_rows(domestic[0]) if domestic else [r for r in rows if r not in imported_rows]
+    )
+    if not domestic_rows or not imported_rows:
+        empty = "domestic (国产品)" if not domestic_rows else "imported (进口品)"
+        raise ReadError(
+            f"{grid.where()}: a non-competitive-import table (imported products headed in row "
+            f"{imported[0] + 1}) whose block of {empty} products has no sector rows"
+        )
+    outside = [r for r in rows if r not in domestic_rows and r not in imported_rows]
+    if outside:
+        raise ReadError(
+            f"{grid.where()}: a non-competitive-import table with sector rows outside its "
+            f"blocks of domestic (国产品, row {domestic[0] + 1}) and imported products "
+            f"(进口品, row {imported[0] + 1}): rows {[r + 1 for r in outside[:10]]}"
+        )
+    return domestic_rows, imported_rows
+
+
+def _pair_imported(
+    grid: Grid,
+    rows: list[int],
+    codes: list[str] | None,
+    names: list[str],
+    code_col: int | None,
+    row_end: int,
+    width: int,
+) -> list[int]:
+    """The imported rows in the order of the domestic ones, paired by code (else by name)."""
+    imported_codes, imported_names = _row_ids(grid, rows, code_col, row_end)
+    if codes is not None and imported_codes is not None:
+        imported_codes = _pad(imported_codes, width)
+        _require_unique_rows(grid, rows, imported_codes)
+        by_code = dict(zip(imported_codes, rows, strict=True))
+        missing = [code for code in codes if code not in by_code]
+        extra = sorted(set(imported_codes) - set(codes))
+        if missing or extra:
+            raise ReadError(
+                f"{grid.where()}: the imported-product rows (进口品) do not repeat the domestic "
+                f"sectors: {len(missing)} sector(s) without an imported row {missing[:10]}, "
+                f"imported row(s) of unknown sectors {extra[:10]}"
+            )
+        return [by_code[code] for code in codes]
+    differ = len(rows) != len(names) or sum(
+        not same_name(a, b) for a, b in zip(names, imported_names, strict=True)
+    ) > max(1, len(names) // 10)
+    if differ:
+        raise ReadError(
+            f"{grid.where()}: the {len(rows)} imported-product rows (进口品) do not repeat the "
+            f"{len(names)} domestic sectors in order, and the rows have no codes to pair them by"
+        )
+    return rows
 
 
 def _match(
@@ -522,6 +634,29 @@ def _columns_right(layout: Layout, tiu_col: int, code_row: int | None) -> None:
         layout.notes.append(f"columns {ignored} right of total output ignored (not recognised)")
     if negated:
         layout.notes.append(f"{list(negated)} are printed as negative numbers; stored positive")
+    if layout.import_rows:
+        _imports_column(layout, columns)
+
+
+def _imports_column(layout: Layout, columns: list[_Column]) -> None:
+    """Where a non-competitive table prints its imports: on the imported rows of a column.
+
+    An import column (``进口``/``IM``) holding numbers there, else the output
+    column when its header names imports too (``国内产出/进口``, ``GO/IM``); None
+    if there is neither (the imports are then the imported products' total use).
+    """
+    grid = layout.grid
+    layout.flow_cols.pop("import", None)  # not a use of the domestic products
+    go_col = layout.total_cols["GO"]
+    for col in columns:
+        if "import" in (col.by_code, col.by_label) and grid.has_numbers(
+            layout.import_rows, col.col
+        ):
+            layout.import_col = col.col
+            return
+    go = next(col for col in columns if col.col == go_col)
+    if "IM" in go.code.split("/") or "进口" in go.label:
+        layout.import_col = go_col
 
 
 def _describe(layout: Layout, col: int, code_row: int | None) -> _Column:
@@ -610,8 +745,7 @@ def _assign(
     flows = {f: c for f, c in flows.items() if grid.has_numbers(layout.sector_rows, c)}
     totals = {t: c for t, c in totals.items() if grid.has_numbers(layout.sector_rows, c)}
     for name in list(flows):
-        parts = _FLOWS[name].parts
-        if parts and all(p in flows for p in parts):
+        if aggregate_parts(name, flows):
             totals[name] = flows.pop(name)  # an aggregate of reported parts is only a check
     order = list(_FLOWS)
     return dict(sorted(flows.items(), key=lambda kv: order.index(kv[0]))), totals, ignored

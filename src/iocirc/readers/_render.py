@@ -4,8 +4,10 @@
 title, unit, Chinese header labels, a code row, sector rows with names and
 codes, the intermediate-input total, value-added rows and totals. Options turn
 parts off or vary them, as the real vintages and re-publications do, so that
-the readers can be tested without the official files. :func:`write_xlsx` and
-:func:`write_html` save a grid (``openpyxl`` is needed for ``.xlsx``).
+the readers can be tested without the official files (``noncompetitive`` lays a
+table out as a non-competitive-import one, with domestic and imported rows).
+:func:`write_xlsx` and :func:`write_html` save a grid (``openpyxl`` is needed
+for ``.xlsx``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ class GridSpec:
     negative_imports : print imports and inflows as negative numbers.
     scale : divide every number by this (10^4 to print in 亿元).
     top, left : empty rows above and columns left of the table.
+    noncompetitive : print each product's uses split into a row of domestic
+        products (block headed 国产品) and one of imported products (进口品),
+        each product's imports in proportion to its uses; no import column, and
+        the output column headed ``国内产出/进口`` (``GO/IM``) holds the imports on
+        the imported rows. Imports must be the table's only negative flow.
     """
 
     title: str | None = "辽宁2017年投入产出表"
@@ -54,6 +61,7 @@ class GridSpec:
     scale: float = 1.0
     top: int = 0
     left: int = 0
+    noncompetitive: bool = False
 
 
 def nbs_grid(ds: xr.Dataset, region: int = 0, spec: GridSpec | None = None) -> list[list[Any]]:
@@ -87,16 +95,49 @@ def nbs_grid(ds: xr.Dataset, region: int = 0, spec: GridSpec | None = None) -> l
         for k in table.indexes["va_component"]
     }
     output = np.asarray(table["total_output"].values, dtype=float) / spec.scale
-    columns = _columns(z, final, output, spec)
-    rows = [*_header(codes, names, columns, spec), *_body(codes, names, z, columns, va, spec)]
+    if spec.noncompetitive:
+        blocks = _noncompetitive_blocks(z, final, output, spec)
+    else:
+        blocks = [("", z, _columns(z, final, output, spec))]
+    columns = blocks[0][2]
+    rows = [*_header(codes, names, columns, spec), *_body(codes, names, blocks, va, spec)]
     width = max(len(r) for r in rows)
     padded = [[""] * spec.left + list(r) + [""] * (width - len(r)) for r in rows]
     return [[""] * (width + spec.left) for _ in range(spec.top)] + padded
 
 
-def _columns(
+_Columns = list[tuple[str, str, np.ndarray]]
+
+
+def _noncompetitive_blocks(
     z: np.ndarray, final: dict[str, np.ndarray], output: np.ndarray, spec: GridSpec
-) -> list[tuple[str, str, np.ndarray]]:
+) -> list[tuple[str, np.ndarray, _Columns]]:
+    """The domestic and the imported block: each product's uses split by its import share."""
+    imports = [f for f in final if _FLOWS[f].sign < 0]
+    if imports != ["import"]:
+        raise ValueError(
+            f"a non-competitive layout needs imports as the only negative flow: {imports}"
+        )
+    uses = {f: v for f, v in final.items() if _FLOWS[f].sign > 0}
+    used = z.sum(1) + sum((uses[f] for f in identity_terms("flow", uses)), np.zeros_like(output))
+    share = final["import"] / used
+    blocks = []
+    for mark, part, total in (("国产品", 1.0 - share, output), ("进口品", share, final["import"])):
+        block_z = z * part[:, None]
+        block = {f: v * part for f, v in uses.items()}
+        blocks.append(
+            (mark, block_z, _columns(block_z, block, total, spec, go=("国内产出/进口", "GO/IM")))
+        )
+    return blocks
+
+
+def _columns(
+    z: np.ndarray,
+    final: dict[str, np.ndarray],
+    output: np.ndarray,
+    spec: GridSpec,
+    go: tuple[str, str] = ("总产出", "GO"),
+) -> _Columns:
     """(label, code, values) of the columns right of the sector block, in the official order."""
     uses = [f for f in final if _FLOWS[f].sign > 0 and f != "other"]
     sign = -1.0 if spec.negative_imports else 1.0
@@ -114,12 +155,12 @@ def _columns(
             columns.append((_FLOWS[f].zh, _FLOWS[f].code, sign * final[f]))
     if "other" in final:
         columns.append(("其他", "ERR", final["other"]))
-    columns.append(("总产出", "GO", output))
+    columns.append((*go, output))
     return columns
 
 
 def _header(
-    codes: list[str], names: list[str], columns: list[tuple[str, str, np.ndarray]], spec: GridSpec
+    codes: list[str], names: list[str], columns: _Columns, spec: GridSpec
 ) -> list[list[Any]]:
     rows: list[list[Any]] = []
     if spec.title is not None:
@@ -140,24 +181,29 @@ def _header(
 def _body(
     codes: list[str],
     names: list[str],
-    z: np.ndarray,
-    columns: list[tuple[str, str, np.ndarray]],
+    blocks: list[tuple[str, np.ndarray, _Columns]],
     va: dict[str, np.ndarray],
     spec: GridSpec,
 ) -> list[list[Any]]:
+    """Sector rows block by block (a block's mark, 国产品 or 进口品, beside its first row)."""
+
     def row(group: str, label: str, code: str, values: Any) -> list[Any]:
         return [group, label, code if spec.row_codes else "", *(float(v) for v in values)]
 
     rows = [
         row(
-            "中间投入" if i == 0 else "",
+            mark if i == 0 and mark else ("中间投入" if i == 0 and b == 0 else ""),
             names[i],
             codes[i],
             [*z[i], *(values[i] for _, _, values in columns)],
         )
+        for b, (mark, z, columns) in enumerate(blocks)
         for i in range(len(codes))
     ]
-    rows.append(row("", "中间投入合计", "TII", [*z.sum(0), *(v.sum() for _, _, v in columns)]))
+    z = sum((block_z for _, block_z, _ in blocks), np.zeros_like(blocks[0][1]))
+    columns = zip(*(block_columns for _, _, block_columns in blocks), strict=True)
+    sums = [sum(float(values.sum()) for _, _, values in same) for same in columns]
+    rows.append(row("", "中间投入合计", "TII", [*z.sum(0), *sums]))
     components = [k for k in va if k != "value_added_total"]
     for k, name in enumerate(components):
         rows.append(row("增加值" if k == 0 else "", _VA[name].zh, _VA[name].code, va[name]))

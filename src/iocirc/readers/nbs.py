@@ -15,8 +15,9 @@ How the reader decides
 * **Units**: the unit cell (``单位：万元``) is recorded in ``attrs["unit_printed"]``;
   亿元, 百万元, 千元 and 元 are converted to 10^4 CNY, anything else is refused.
   Without a unit cell (the ``.xlsx`` re-publications) 万元 is assumed.
-* **Flows**: the finest split printed is kept; an aggregate (THC, GCF, FU302 ...)
-  only where its parts are not all printed, else it serves as a check. A column
+* **Flows**: the finest split printed is kept; an aggregate (THC, TC, GCF,
+  FU302 ...) only where its parts are not all printed, else it serves as a check
+  (final consumption TC printed alone is the flow ``consumption``). A column
   headed 调出/流出外省 under the code FU302 beside exports is the domestic outflow.
   In national tables 净出口 (net exports) is the net outflow. Columns left
   empty are flows not reported.
@@ -28,9 +29,16 @@ How the reader decides
   1997, 2000) are stored positive, as the schema requires.
 * **Value added** is stored as its four components where the table prints them,
   else as its total only (1990).
-* **Refused**: non-competitive-import tables (separate imported-product rows),
-  templates whose values are redacted (``[**]``), coefficient tables,
-  concordances and notes, each with a message saying what the sheet appears to be.
+* **Non-competitive-import tables** (a block of domestic-product rows 国产品
+  and one of imported-product rows 进口品, told by these labels) are converted
+  to competitive-import ones: intermediate and final use of each product are the
+  sums of its domestic and its imported row, and imports are the imported
+  products' total use, as printed on the imported rows (``国内产出/进口``) and
+  checked against their uses. Output stays that of the domestic rows, so
+  ``GO = Z + F - IM`` holds. ``attrs["reader_notes"]`` says so.
+* **Refused**: templates whose values are redacted (``[**]``), coefficient
+  tables, concordances and notes, each with a message saying what the sheet
+  appears to be.
 * **Directories**: a directory read gives the provinces; a national table in
   it is left out (read it with :func:`read_nbs_table`).
 """
@@ -57,7 +65,7 @@ from iocirc.readers._labels import norm, same_name
 from iocirc.readers._layout import Layout, locate
 from iocirc.readers._workbook import Workbook, open_workbook
 from iocirc.regions import NATION, PROVINCES, Province, province
-from iocirc.schema import members
+from iocirc.schema import identity_terms, members
 
 __all__ = ["read_nbs_table", "read_nbs_tables"]
 
@@ -257,12 +265,15 @@ def _read(
     }
     va = {name: layout.row(row) * scale for name, row in layout.va_rows.items()}
     totals = {name: layout.column(col) * scale for name, col in layout.total_cols.items()}
+    imported_uses = None
+    if layout.import_rows:
+        z, flows, totals, imported_uses = _competitive(layout, z, flows, totals, scale)
     totals |= {name: layout.row(row) * scale for name, row in layout.total_rows.items()}
     output = totals.pop("GO")
     if not any(_FLOWS[f].sign > 0 for f in flows):
         layout.notes.append("the workbook has no final-use columns; output exceeds what is read")
     step = _rounding_step(layout) * scale
-    failed = failed_checks(run_checks(z, flows, va, output, totals), step)
+    failed = failed_checks(run_checks(z, flows, va, output, totals, imported_uses), step)
     warn_failures(
         failed,
         where=f"{meta.region.name} {meta.year} ({path.name}, sheet {layout.grid.sheet!r})",
@@ -289,6 +300,49 @@ def _read(
         notes=layout.notes,
         failures=[check.name for check, _ in failed],
     )
+
+
+def _competitive(
+    layout: Layout,
+    z: np.ndarray,
+    flows: dict[str, np.ndarray],
+    totals: dict[str, np.ndarray],
+    scale: float,
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], list[np.ndarray]]:
+    """A non-competitive table's domestic rows with its imported rows added, and imports.
+
+    Returns the intermediate use, flows and row totals (``TIU``, ``TFU`` ...; output
+    ``GO`` stays the domestic rows') of both blocks together, with the flow
+    ``import``: the column printing imports on the imported rows, else their total
+    use. The printed imports are returned as the total ``IM``, to be checked
+    against the uses of the imported products, which are returned too.
+    """
+    z_imported = layout.imported_intermediate() * scale
+    imported = {name: layout.imported_column(col) * scale for name, col in layout.flow_cols.items()}
+    uses = [f for f in identity_terms("flow", imported) if _FLOWS[f].sign > 0]
+    imported_uses = [*z_imported.T, *(imported[f] for f in uses)]
+    combined = {name: values + imported[name] for name, values in flows.items()}
+    totals = dict(totals)
+    for name, col in layout.total_cols.items():
+        if name != "GO":  # output is the domestic rows' (the imported rows hold imports there)
+            totals[name] = totals[name] + layout.imported_column(col) * scale
+    if layout.import_col is not None:
+        combined["import"] = totals["IM"] = layout.imported_column(layout.import_col) * scale
+        where = layout.headers.get(("col", layout.import_col), "")
+        source = f"as printed on the imported rows of {where}, checked against their uses"
+    else:
+        combined["import"] = np.sum(imported_uses, axis=0)
+        source = "not printed; the sum of the imported rows' uses"
+    first, last = layout.import_rows[0] + 1, layout.import_rows[-1] + 1
+    layout.notes.append(
+        "converted from a non-competitive-import table: intermediate and final use of each "
+        "product are the sums of its domestic-product row (国产品) and its imported-product row "
+        f"(进口品, rows {first}-{last}); imports (IM) are the imported products' total use "
+        f"({source}); output is the domestic rows'"
+    )
+    order = list(_FLOWS)
+    flows = dict(sorted(combined.items(), key=lambda kv: order.index(kv[0])))
+    return z + z_imported, flows, totals, imported_uses
 
 
 # -- choosing the sheet -------------------------------------------------------------------
