@@ -357,29 +357,37 @@ def _target_names(
 
 
 def _group_members(
-    groups: Mapping[str, Iterable[str]], regions: list[str], on_missing: str
+    groups: Mapping[str, Iterable[str]],
+    available: list[str],
+    on_missing: str,
+    *,
+    item: str = "region",
+    holder: str = "the indicator",
 ) -> dict[str, list[str]]:
+    """Each group's members among ``available``: shared by regions and trade partners."""
     if not isinstance(groups, Mapping):
         raise TypeError(
-            "groups must map group names to lists of regions, e.g. "
+            f"groups must map group names to lists of {item}s, e.g. "
             "iocirc.regions.REGION_GROUPS; got " + type(groups).__name__
         )
-    present = set(regions)
+    present = set(available)
     members: dict[str, list[str]] = {}
-    for name, regs in groups.items():
-        if isinstance(regs, str):
-            raise TypeError(f"group {name!r} must list regions, not the single string {regs!r}")
-        listed = [str(r) for r in regs]
+    for name, listed_raw in groups.items():
+        if isinstance(listed_raw, str):
+            raise TypeError(
+                f"group {name!r} must list {item}s, not the single string {listed_raw!r}"
+            )
+        listed = [str(r) for r in listed_raw]
         missing = [r for r in listed if r not in present]
         if missing and on_missing == "raise":
             raise SchemaError(
-                f"group {name!r} names the region(s) {missing}, which the indicator lacks; it "
-                f"has {regions}. Pass on_missing='skip' to average over the members present"
+                f"group {name!r} names the {item}(s) {missing}, which {holder} lacks; it "
+                f"has {available}. Pass on_missing='skip' to use the members present"
             )
         kept = [r for r in listed if r in present]
         if not kept:
             raise SchemaError(
-                f"group {name!r} has none of its regions {listed} in the indicator ({regions})"
+                f"group {name!r} has none of its {item}s {listed} in {holder} ({available})"
             )
         members[str(name)] = kept
     return members

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import pandas as pd
 import xarray as xr
 
+from iocirc.aggregation import _group_members
 from iocirc.customs import _no_duplicates, _numbers, _parse_unit, _read_csv
 from iocirc.errors import ReadError, SchemaError
 from iocirc.indicators import _check_choice, _check_percent
@@ -106,21 +107,8 @@ def partner_group_totals(
     _check_choice("on_missing", on_missing, ("raise", "skip"))
     groups = PARTNER_GROUPS if groups is None else groups
     available = [str(p) for p in trade.indexes["partner"]]
-    results = []
-    for name, members in groups.items():
-        if isinstance(members, str):
-            raise TypeError(f"group {name!r} must list partners, not the single string {members!r}")
-        listed = [str(m) for m in members]
-        lacking = [m for m in listed if m not in available]
-        if lacking and on_missing == "raise":
-            raise SchemaError(
-                f"partner group {name!r} names {lacking}, which the trade data lack; they have "
-                f"{available}. Rename the partners or pass on_missing='skip'"
-            )
-        kept = [m for m in listed if m in available]
-        if not kept:
-            raise SchemaError(f"the trade data have none of the partners {listed} of {name!r}")
-        results.append(trade.sel(partner=kept).sum("partner", skipna=False))
+    members = _group_members(groups, available, on_missing, item="partner", holder="the trade data")
+    results = [trade.sel(partner=kept).sum("partner", skipna=False) for kept in members.values()]
     out = xr.concat(results, dim="partner").assign_coords(partner=[str(g) for g in groups])
     out = out.transpose(*trade.dims)
     out.name = trade.name
