@@ -388,8 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--customs",
         type=Path,
-        help="CSV of provincial customs exports and imports (columns region, year, exports, "
-        "imports, unit; see iocirc.read_customs_csv) to split Table 1 as the paper did",
+        help="CSV of provincial customs exports and imports in yuan (columns region, year, "
+        "exports, imports, unit such as '10^4 CNY'; see iocirc.read_customs_csv, and "
+        "iocirc.usd_to_cny for dollar figures) to split Table 1 as the paper did",
     )
     parser.add_argument(
         "--reference",

@@ -135,6 +135,40 @@ def test_value_added_comparison_beside_net_outflow(output):
     assert beyond.loc[beyond["measure"] == "value_added", "value"].between(0, 100).all()
 
 
+def test_customs_figures_split_2007_and_leave_dual_alone(example, output, tmp_path):
+    import iocirc
+
+    out, _ = output
+    ds = iocirc.datasets.china_provincial(2007)
+    gross_out = ds["final_use"].sel(flow="gross_outflow").sum("sector")
+    gross_in = ds["final_use"].sel(flow="gross_inflow").sum("sector")
+    customs = pd.DataFrame(
+        {
+            "region": list(ds.indexes["region"]),
+            "year": 2007,
+            "exports": (0.4 * gross_out).values,
+            "imports": (0.3 * gross_in).values,
+            "unit": "10^4 CNY",
+        }
+    )
+    path = tmp_path / "customs.csv"
+    customs.to_csv(path, index=False)
+    split_out = tmp_path / "split"
+    args = ["--out", str(split_out), "--quiet", "--no-figures", "--customs", str(path)]
+    assert example.main(args) == 0
+    split = pd.read_csv(split_out / "table1.csv").set_index(["region", "year", "metric"])["value"]
+    plain = pd.read_csv(out / "table1.csv").set_index(["region", "year", "metric"])["value"]
+    gdp = float(iocirc.gdp(ds).sel(region="Liaoning"))
+    expected = float(0.4 * gross_out.sel(region="Liaoning") + 0.3 * gross_in.sel(region="Liaoning"))
+    assert split[("Liaoning", 2007, "international_ratio")] == pytest.approx(expected / gdp)
+    for metric in ("dual_ratio", "dual_contribution"):
+        assert split[("Liaoning", 2007, metric)] == pytest.approx(plain[("Liaoning", 2007, metric)])
+    # 2012 and 2017 are not in the customs file: their split stays the tables' own
+    assert split[("Jilin", 2017, "domestic_ratio")] == pytest.approx(
+        plain[("Jilin", 2017, "domestic_ratio")]
+    )
+
+
 def test_outputs_are_written(output):
     out, _ = output
     for name in (
