@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
 from iocirc.classifications import (
@@ -164,85 +160,3 @@ def test_unknown_year_lists_known_years(func, year) -> None:
 def test_unknown_target() -> None:
     with pytest.raises(SchemaError, match="known targets: \\['gbt4754'\\]"):
         concordance(2017, target="isic4")
-
-
-# --- the published sectoral table for Liaoning ---------------------------------------
-
-# Values in percent of GDP, sections A-S in order, as published for Liaoning.
-PUBLISHED = {
-    (2012, "value_added_share"): "8.66 5.82 39.65 1.35 6.53 8.8 5.21 1.96 1.95 3.89 4.22 1.94 "
-    "0.94 0.48 1.76 2.21 1.56 0.64 2.43",
-    (2017, "value_added_share"): "8.55 2.77 25.25 3.18 8.54 12.82 5.6 2.04 2.36 8.39 4.84 2.04 "
-    "1.39 0.33 2.69 3.12 2.2 0.59 3.3",
-    (2012, "domestic"): "-1.08 -8.64 19.43 -1.55 -10.9 0.46 -1.25 0.05 -0.44 -0.1 0.74 0.06 "
-    "-0.18 0.01 0.69 -0.2 0.18 -0.24 0.05",
-    (2017, "domestic"): "4.58 -9.33 -5.28 -0.63 16.8 8.03 3.88 -0.07 -7.12 -0.94 -4.6 -2.49 "
-    "-0.79 -1.0 2.49 -2.35 1.46 0.25 -0.95",
-    (2012, "international"): "-0.37 -3.82 5.13 0.0 0.01 0.13 0.14 -0.1 0.09 -0.01 0.0 -0.04 "
-    "-0.01 -0.01 0.0 0.0 0.0 -0.04 0.0",
-    (2017, "international"): "-0.35 -4.82 2.05 -0.01 0.0 0.23 -0.55 -0.21 0.06 -0.02 -0.02 "
-    "-0.18 -0.1 -0.06 0.0 -0.01 -0.01 -0.04 -0.01",
-}
-LIAONING = {2012: "6辽宁.xls", 2017: "06-辽宁.xls"}
-PROVINCIAL = "中国31省区市42部门投入产出表1997-2017皮皮侠"
-
-
-def _code(value: object) -> str | None:
-    """A sector code "01".."42" from a cell holding "01", "1", 1 or 1.0."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return f"{int(text):02d}" if re.fullmatch(r"\d{1,2}", text) and 1 <= int(text) <= 42 else None
-
-
-def _liaoning_by_section(root: Path, year: int) -> pd.DataFrame:
-    """Value added, domestic and international balance of Liaoning per section, % of GDP."""
-    calamine = pytest.importorskip("python_calamine")
-    path = root / "data-raw" / PROVINCIAL / f"{year}年各省份投入产出表"
-    rows = calamine.CalamineWorkbook.from_path(path / LIAONING[year]).get_sheet_by_index(0)
-    rows = rows.to_python()
-    code_row = next(r for r in rows if "OF" in r and "EX" in r)
-    columns = {c: code_row.index(c) for c in ("EX", "OF", "IM", "IF")}
-    sector_columns = {}
-    for j, cell in enumerate(code_row):
-        code = _code(cell)
-        if code is not None:
-            sector_columns.setdefault(code, j)
-    tva = next(r for r in rows if "TVA" in r[:4])
-    sector_rows = {}
-    for row in rows:
-        codes = [_code(cell) for cell in row[:4] if row is not code_row]
-        code = next((c for c in codes if c is not None), None)
-        if code is not None:
-            sector_rows.setdefault(code, row)
-    assert sorted(sector_columns) == sorted(sector_rows) == CODES
-    frame = pd.DataFrame(
-        {
-            "va": {c: float(tva[j]) for c, j in sector_columns.items()},
-            **{
-                k: {c: float(r[j] or 0) for c, r in sector_rows.items()} for k, j in columns.items()
-            },
-        }
-    )
-    gdp = frame["va"].sum()
-    by_section = frame.groupby(concordance(year)).sum()
-    return pd.DataFrame(
-        {
-            "value_added_share": by_section["va"] / gdp * 100,
-            "domestic": (by_section["OF"] - by_section["IF"]) / gdp * 100,
-            "international": (by_section["EX"] - by_section["IM"]) / gdp * 100,
-        }
-    )
-
-
-@pytest.mark.data
-@pytest.mark.parametrize("year", [2012, 2017])
-@pytest.mark.parametrize("metric", ["value_added_share", "domestic", "international"])
-def test_concordance_reproduces_published_liaoning_table(
-    data_root: Path, year: int, metric: str
-) -> None:
-    computed = _liaoning_by_section(data_root, year)[metric]
-    published = pd.Series([float(v) for v in PUBLISHED[year, metric].split()], index=SECTIONS)
-    assert list(computed.index) == SECTIONS
-    difference = (computed.round(2) - published).abs()
-    assert difference.max() < 0.005, difference[difference >= 0.005].to_dict()
