@@ -1,0 +1,31 @@
+"""The README's Python example runs as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.mark.data
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 1
+    monkeypatch.chdir(tmp_path)  # it writes table.nc
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], str(README), "exec"), namespace)
+    assert (tmp_path / "table.nc").stat().st_size > 0
+    assert namespace["tables"].sizes["region"] == 31  # type: ignore[attr-defined]
+
+
+def test_readme_quick_start_has_two_commands():
+    text = README.read_text(encoding="utf-8")
+    quick = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)```", quick, re.S)
+    assert len(commands) == 2
+    assert all(len(c.strip().splitlines()) == 1 for c in commands)
+    assert "examples/northeast_china.py" in commands[0]
+    assert "pytest" in commands[1]
