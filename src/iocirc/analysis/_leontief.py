@@ -1,0 +1,671 @@
+"""The Leontief (demand-driven) model.
+
+Inverse, output and multipliers, and output and value added by source of final demand.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+
+from iocirc.analysis._linalg import _inverse_kernel, _solve, _solve_stacked
+from iocirc.analysis._model import (
+    _CIRCULATION,
+    _DIMLESS,
+    _OUTWARD,
+    DEFAULT_CONVENTION,
+    Convention,
+    Kind,
+    _bare,
+    _check_table,
+    _columns_to_rows,
+    _currency,
+    _finish,
+    _label,
+    _model,
+    _model_attrs,
+    _order,
+    _restore,
+    _user_vector,
+)
+from iocirc.errors import MissingFlowError
+from iocirc.schema import identity_terms
+
+
+def final_demand_by_source(
+    ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
+) -> xr.DataArray:
+    """The final demand of the model, by source: :math:`f_s` with :math:`x = L \\sum_s f_s`.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    kind : {"local", "total"}
+        ``"local"``: the locally supplied part of each final use (see the
+        module documentation). ``"total"``: the final uses as reported, with
+        imports and inflows as sources of negative demand.
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, source, sector), in the table's currency unit. NaN for a
+        source a region does not report (when regions of different vintages
+        are stacked).
+
+    Notes
+    -----
+    Local model: each source's demand met locally,
+    :math:`f^l_s = (I - \\hat{m}) f_s` (for exports and outflows too under the
+    ``"total_use"`` convention), so that :math:`x = (I - A_l)^{-1} \\sum_s f^l_s`
+    holds exactly. Total model: :math:`f_s` as printed, with imports and inflows
+    as negative sources.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table()
+    >>> f = analysis.final_demand_by_source(ds)
+    >>> list(f.indexes["source"])
+    ['consumption', 'capital_formation', 'export', 'domestic_outflow', 'other']
+    >>> gross = analysis.final_demand_by_source(iocirc.datasets.example_table("gross"))
+    >>> list(gross.indexes["source"])
+    ['consumption', 'capital_formation', 'gross_outflow', 'other']
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    f = model.demand.where(model.reported)
+    return _finish(
+        _order(f, "source", "sector"),
+        ds,
+        f"{kind} final demand by source",
+        _currency(ds),
+        model,
+        name="final_demand",
+    )
+
+
+def leontief_inverse(
+    ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
+) -> xr.DataArray:
+    """The Leontief inverse :math:`L = (I - A)^{-1}` of each region.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    kind : {"local", "total"}
+        ``"local"``: of the local coefficients :math:`A^l`; ``"total"``: of the
+        technical coefficients :math:`A`.
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, sector, sector_to): output of ``sector`` required per
+        unit of final demand for ``sector_to``. Dimensionless.
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        If :math:`I - A` is singular.
+
+    Notes
+    -----
+    Computed by an LU factorisation of :math:`I - A` and LAPACK's ``getri``,
+    in place (as fast as :func:`numpy.linalg.inv` or faster, with one
+    :math:`n \\times n` work array). Most results need no inverse: multipliers
+    and induced output come from :func:`induced_effects` and friends, which
+    solve with the factorisation instead.
+
+    Examples
+    --------
+    >>> import numpy as np, iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table()
+    >>> big_l = analysis.leontief_inverse(ds, kind="total")
+    >>> a = analysis.technical_coefficients(ds)
+    >>> eye = np.eye(ds.sizes["sector"])
+    >>> bool(np.allclose((eye - a.values) @ big_l.values, eye))
+    True
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    inverse = xr.apply_ufunc(
+        _inverse_kernel,
+        model.z,
+        model.x,
+        model.keep,
+        input_core_dims=[["sector", "sector_to"], ["sector"], ["sector"]],
+        output_core_dims=[["sector", "sector_to"]],
+        dask="parallelized",
+        output_dtypes=[float],
+        dask_gufunc_kwargs={"allow_rechunk": True},
+    )
+    return _finish(
+        inverse, ds, f"Leontief inverse ({_label(model)})", _DIMLESS, model, name="leontief_inverse"
+    )
+
+
+def leontief_output(
+    ds: xr.Dataset,
+    final_demand: xr.DataArray | None = None,
+    *,
+    kind: Kind = "local",
+    convention: Convention = DEFAULT_CONVENTION,
+) -> xr.DataArray:
+    """Output of the Leontief demand-driven model, :math:`x = L f`.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    final_demand : xarray.DataArray, optional
+        Final demand :math:`f` over ``sector`` (and region; any further
+        dimension, e.g. ``scenario`` or ``source``, is kept), in the model's
+        terms: local final demand with ``kind="local"``. Default: the
+        table's own (:func:`final_demand_by_source` summed over sources),
+        which reproduces the table's output.
+    kind : {"local", "total"}
+        Model (see :func:`leontief_inverse`).
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, sector) and the extra dimensions of ``final_demand``.
+
+    Notes
+    -----
+    :math:`x = L f = (I - A)^{-1} f`, computed by an LU factorisation of
+    :math:`I - A` per region; :math:`L` itself is never formed.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table()
+    >>> x = analysis.leontief_output(ds)
+    >>> bool((abs(x - ds["total_output"]) <= 1e-9 * ds["total_output"]).all())
+    True
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    if final_demand is None:
+        f = model.demand.sum("source")
+        unit = _currency(ds)
+    else:
+        f = _user_vector(final_demand, "final_demand")
+        unit = str(final_demand.attrs.get("units", ""))
+    result = _solve_stacked(model, f, side="right", ghosh=False)
+    return _finish(
+        result, ds, f"output, Leontief model ({_label(model)})", unit, model, name="output"
+    )
+
+
+def output_multipliers(
+    ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
+) -> xr.DataArray:
+    """Output multipliers :math:`1' L`, the column sums of the Leontief inverse.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    kind : {"local", "total"}
+        Model (see :func:`leontief_inverse`).
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, sector): output in all sectors of the region per unit of
+        final demand for ``sector``. Dimensionless; at least 1 for
+        non-negative coefficients.
+
+    Notes
+    -----
+    Solves :math:`(I - A)' y = 1` with one LU factorisation per region.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table()
+    >>> total = analysis.output_multipliers(ds, kind="total")
+    >>> local = analysis.output_multipliers(ds)
+    >>> bool((local <= total).all()), bool((local >= 1).all())
+    (True, True)
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    _, mult = _solve(model, lhs=xr.ones_like(model.x))
+    assert mult is not None
+    return _finish(
+        _columns_to_rows(mult),
+        ds,
+        f"output multiplier ({_label(model)})",
+        _DIMLESS,
+        model,
+        name="output_multiplier",
+    )
+
+
+def value_added_multipliers(
+    ds: xr.Dataset,
+    *,
+    kind: Kind = "local",
+    convention: Convention = DEFAULT_CONVENTION,
+    by_component: bool = False,
+) -> xr.DataArray:
+    """Value-added multipliers :math:`v' L`.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    kind : {"local", "total"}
+        Model (see :func:`leontief_inverse`).
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+    by_component : bool
+        Split by value-added component (compensation, taxes, ...), adding the
+        ``va_component`` dimension.
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, sector) (and ``va_component``): value added generated
+        in the region per unit of final demand for ``sector``.
+        Dimensionless. With ``kind="local"`` and non-negative coefficients
+        at most 1: the rest leaks out of the region as imports and inflows.
+
+    Notes
+    -----
+    :math:`v_j = \\mathrm{VA}_j / x_j` (0 where :math:`x_j = 0`). Solves
+    :math:`(I - A)' y = v`.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> mult = analysis.value_added_multipliers(iocirc.datasets.example_table())
+    >>> bool(((mult > 0) & (mult <= 1)).all())
+    True
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    if by_component:
+        va = _bare(ds["value_added"])
+        va = va.sel(va_component=list(identity_terms("va_component", va.indexes["va_component"])))
+        lhs = _columns_to_rows(va) * model.inv_x
+        _, mult = _solve(model, lhs=lhs, lhs_dim="va_component")
+    else:
+        _, mult = _solve(model, lhs=model.v)
+    assert mult is not None
+    return _finish(
+        _columns_to_rows(mult),
+        ds,
+        f"value added multiplier ({_label(model)})",
+        _DIMLESS,
+        model,
+        name="value_added_multiplier",
+    )
+
+
+def induced_effects(
+    ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
+) -> xr.Dataset:
+    """Multipliers and the output and value added induced by each source of final demand.
+
+    All in one pass: one LU factorisation of :math:`I - A` per region and a
+    few triangular solves, without forming the inverse.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    kind : {"local", "total"}
+        ``"local"``: the model of local production (see the module
+        documentation); ``"total"``: technical coefficients.
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.Dataset
+        With variables
+
+        ``output_multiplier`` (region, sector)
+            :math:`1' L`: output in all sectors per unit of final demand for
+            ``sector``. Dimensionless.
+        ``value_added_multiplier`` (region, sector)
+            :math:`v' L`: value added per unit of final demand for ``sector``.
+            Dimensionless.
+        ``final_demand`` (region, source, sector)
+            :math:`f_s` (see :func:`final_demand_by_source`). Currency unit.
+        ``output_induced`` (region, source, sector)
+            :math:`L f_s`: output of ``sector`` induced by source ``s``.
+            Currency unit; sums over sources to total output.
+        ``value_added_induced`` (region, source, sector)
+            :math:`\\hat{v} L f_s`: value added generated in ``sector``.
+            Currency unit; sums over sources to the sector's value added.
+        ``gdp`` (region)
+            :math:`v' x`, total value added. Currency unit.
+        ``outside_supply_share`` (region, sector)
+            :math:`m` (``kind="local"`` only). Dimensionless.
+
+    Notes
+    -----
+    With :math:`M = I - A` factorised once, the multipliers solve
+    :math:`M' y = 1` and :math:`M' y = v`, and induced output solves
+    :math:`M X = F` for the columns :math:`f_s` of :math:`F`.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table()
+    >>> fx = analysis.induced_effects(ds)
+    >>> err = abs(fx["output_induced"].sum("source") - ds["total_output"]).max()
+    >>> bool(err < 1e-6)
+    True
+    >>> bool((abs(fx["value_added_induced"].sum(["source", "sector"]) - fx["gdp"]) < 1e-6).all())
+    True
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    lhs = xr.concat([xr.ones_like(model.x), model.v], dim="_row")
+    induced, mult = _solve(model, rhs=model.demand, rhs_dim="source", lhs=lhs, lhs_dim="_row")
+    assert induced is not None
+    assert mult is not None
+    mult = _columns_to_rows(mult)
+    unit = _currency(ds)
+    out = xr.Dataset(
+        {
+            "output_multiplier": mult.isel(_row=0),
+            "value_added_multiplier": mult.isel(_row=1),
+            "final_demand": _order(model.demand.where(model.reported), "source", "sector"),
+            "output_induced": _order(induced.where(model.reported), "source", "sector"),
+            "value_added_induced": _order(
+                (model.v * induced).where(model.reported), "source", "sector"
+            ),
+            "gdp": model.gdp,
+        }
+    )
+    if model.share is not None:
+        out["outside_supply_share"] = model.share
+    out = _restore(out, ds)
+    described = {
+        "output_multiplier": ("output multiplier", _DIMLESS),
+        "value_added_multiplier": ("value added multiplier", _DIMLESS),
+        "final_demand": (f"{kind} final demand by source", unit),
+        "output_induced": ("output induced by source of final demand", unit),
+        "value_added_induced": ("value added induced by source of final demand", unit),
+        "gdp": ("gross domestic product (total value added)", unit),
+        "outside_supply_share": ("share of use supplied from outside", _DIMLESS),
+    }
+    for name in out.data_vars:
+        long_name, units = described[str(name)]
+        out[name].attrs = {"long_name": long_name, "units": units}
+    out.attrs = _model_attrs(model)
+    return out
+
+
+def output_by_demand_source(
+    ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
+) -> xr.DataArray:
+    """Output of each sector induced by each source of final demand, :math:`L f_s`.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    kind : {"local", "total"}
+        Model (see :func:`final_demand_by_source`).
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, source, sector), in the table's currency unit. Sums over
+        sources to total output (exactly, up to rounding).
+
+    Notes
+    -----
+    :math:`x_s = L f_s`, one LU solve per region for all sources at once;
+    :math:`\\sum_s x_s = x`.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table("gross")
+    >>> out = analysis.output_by_demand_source(ds)
+    >>> bool((abs(out.sum("source") - ds["total_output"]) < 1e-6).all())
+    True
+    """
+    _check_table(ds)
+    model = _model(ds, kind, convention)
+    induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
+    assert induced is not None
+    return _finish(
+        _order(induced.where(model.reported), "source", "sector"),
+        ds,
+        f"output induced by source of final demand ({_label(model)})",
+        _currency(ds),
+        model,
+        name="output_induced",
+    )
+
+
+def value_added_by_demand_source(
+    ds: xr.Dataset,
+    *,
+    by: Literal["sector", "product"] | None = None,
+    kind: Kind = "local",
+    convention: Convention = DEFAULT_CONVENTION,
+) -> xr.DataArray:
+    """Value added (GDP) induced by each source of final demand through the supply chain.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table.
+    by : {None, "sector", "product"}
+        ``None``: totals per region and source. ``"sector"``: by the sector
+        where the value added is generated, :math:`\\hat{v} L f_s`.
+        ``"product"``: by the product whose final demand induces it,
+        :math:`(v' L) \\circ f_s`.
+    kind : {"local", "total"}
+        Model (see :func:`final_demand_by_source`).
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside (``kind="local"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        Over (region, source) or (region, source, sector), in the table's
+        currency unit. Summed over sources (and sectors) it is GDP, the
+        region's total value added.
+
+    Notes
+    -----
+    :math:`\\mathrm{GDP} = v' x = \\sum_s v' L f_s` since
+    :math:`x = L \\sum_s f_s`; see the module documentation for the sources and
+    conventions.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> ds = iocirc.datasets.example_table()
+    >>> va = analysis.value_added_by_demand_source(ds)
+    >>> va.dims
+    ('region', 'source')
+    >>> gdp = ds["value_added"].sum(["va_component", "sector_to"])
+    >>> bool((abs(va.sum("source") - gdp) < 1e-6).all())
+    True
+    """
+    _check_table(ds)
+    if by not in (None, "sector", "product"):
+        raise ValueError(f"by must be None, 'sector' or 'product', not {by!r}")
+    model = _model(ds, kind, convention)
+    if by == "product":
+        _, mult = _solve(model, lhs=model.v)
+        assert mult is not None
+        va = _columns_to_rows(mult) * model.demand
+    else:
+        induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
+        assert induced is not None
+        va = model.v * induced
+    va = _order(va, "source", "sector")
+    if by is None:
+        va = va.sum("sector")
+    where = {"sector": ", by generating sector", "product": ", by demanded product", None: ""}[by]
+    return _finish(
+        va.where(model.reported),
+        ds,
+        f"value added induced by source of final demand{where} ({_label(model)})",
+        _currency(ds),
+        model,
+        name="value_added_induced",
+    )
+
+
+def circulation_value_added_share(
+    ds: xr.Dataset, *, convention: Convention = DEFAULT_CONVENTION
+) -> xr.Dataset:
+    """Contribution of the international and domestic circulation to GDP, two ways.
+
+    Beside the net-outflow measure (net outflow over GDP), the value added
+    that exports and domestic outflows induce through the local supply chain,
+    over GDP.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A regional IO table reporting imports and inflows.
+    convention : {"total_use", "local_use"}
+        Convention for the share supplied from outside.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (region, source) with ``source`` the outward flows: ``export``
+        (coordinate ``circulation="international"``), ``domestic_outflow``
+        (``"domestic"``) and ``gross_outflow`` (both together; the only one in
+        the 2007 tables, which report gross flows only). Variables:
+
+        ``value_added``
+            Value added induced by the flow, :math:`v' L f^l_s`. Currency unit.
+        ``value_added_share``
+            ``value_added`` over GDP. Dimensionless.
+        ``outflow``
+            The flow as reported. Currency unit.
+        ``net_outflow``
+            The flow less its counterpart (imports, inflows, or both).
+            Currency unit.
+        ``net_outflow_share``
+            ``net_outflow`` over GDP: the net-outflow measure. Dimensionless.
+        ``gdp`` (region)
+            Total value added. Currency unit.
+
+        NaN where a region does not report a flow.
+
+    Notes
+    -----
+    The value-added measure counts what the outward flow induces in the
+    region, imported inputs excluded, and lies in [0, 1] for non-negative
+    local coefficients; the net-outflow measure subtracts all imports and
+    inflows, whatever use they supply, and can be negative.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc import analysis
+    >>> share = analysis.circulation_value_added_share(iocirc.datasets.example_table())
+    >>> list(share.indexes["source"])
+    ['export', 'domestic_outflow', 'gross_outflow']
+    >>> [str(c) for c in share["circulation"].values]
+    ['international', 'domestic', 'international and domestic']
+    >>> s = share["value_added_share"]
+    >>> bool((abs(s.sel(source="gross_outflow") - s.sel(source=["export", "domestic_outflow"])
+    ...      .sum("source")) < 1e-12).all())
+    True
+    >>> gross = analysis.circulation_value_added_share(iocirc.datasets.example_table("gross"))
+    >>> list(gross.indexes["source"])
+    ['gross_outflow']
+    """
+    _check_table(ds)
+    model = _model(ds, "local", convention)
+    demand_sources = list(model.demand.indexes["source"])
+    raw_sources = list(model.raw.indexes["source"])
+    present = [s for s in _OUTWARD if s in demand_sources]
+    if not present:
+        raise MissingFlowError(
+            "the table reports no outward flow (export, domestic_outflow or gross_outflow); "
+            f"it reports {list(ds.indexes['flow'])}"
+        )
+    labels = [s for s in present if s != "gross_outflow"] + ["gross_outflow"]
+    parts = np.zeros((len(labels), len(raw_sources)))
+    counter = np.zeros((len(labels), len(raw_sources)))
+    for i, label in enumerate(labels):
+        for j, source in enumerate(raw_sources):
+            parts[i, j] = source in (present if label == "gross_outflow" else [label])
+            counter[i, j] = source in _CIRCULATION[label][1]
+    coords = {"source": labels, "_raw": raw_sources}
+    parts_da = xr.DataArray(parts, dims=("source", "_raw"), coords=coords)
+    counter_da = xr.DataArray(counter, dims=("source", "_raw"), coords=coords)
+    raw = model.raw.sum("sector").rename(source="_raw")  # not reported: 0
+    reported = model.raw_reported.rename(source="_raw")
+    has_flow = xr.dot(reported, parts_da, dim="_raw") > 0
+    has_counter = (xr.dot(reported, counter_da, dim="_raw") > 0) | (
+        xr.DataArray(
+            [s == "gross_outflow" for s in labels], dims="source", coords={"source": labels}
+        )
+    )
+    induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
+    assert induced is not None
+    va = xr.dot(model.v, induced, dim="sector").rename(source="_raw")
+    value_added = xr.dot(va, parts_da.sel(_raw=demand_sources), dim="_raw").where(has_flow)
+    outflow = xr.dot(raw, parts_da, dim="_raw").where(has_flow)
+    net = (outflow + xr.dot(raw, counter_da, dim="_raw")).where(has_counter)  # supplies < 0
+    gdp = model.gdp
+    out = xr.Dataset(
+        {
+            "value_added": value_added,
+            "value_added_share": value_added / gdp,
+            "outflow": outflow,
+            "net_outflow": net,
+            "net_outflow_share": net / gdp,
+            "gdp": gdp,
+        }
+    )
+    out = _restore(out.transpose(..., "source"), ds)
+    out = out.assign_coords(
+        circulation=("source", [_CIRCULATION[s][0] for s in labels]),
+        counterpart=("source", ["+".join(_CIRCULATION[s][1]) for s in labels]),
+    )
+    unit = _currency(ds)
+    described = {
+        "value_added": ("value added induced by outward flow", unit),
+        "value_added_share": ("value added induced by outward flow, share of GDP", _DIMLESS),
+        "outflow": ("outward flow", unit),
+        "net_outflow": ("net outflow", unit),
+        "net_outflow_share": ("net outflow, share of GDP", _DIMLESS),
+        "gdp": ("gross domestic product (total value added)", unit),
+    }
+    for name, (long_name, units) in described.items():
+        out[name].attrs = {"long_name": long_name, "units": units}
+    out.attrs = _model_attrs(model)
+    return out

@@ -1,0 +1,447 @@
+"""The model shared by the analysis functions.
+
+The share supplied from outside the region, local final demand by source, the
+constants and conventions, and the helpers that check tables and label results.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal, get_args
+
+import numpy as np
+import xarray as xr
+
+from iocirc.errors import ConventionWarning, MissingFlowError, SchemaError
+from iocirc.schema import VARIABLES, identity_terms, is_numeric, members
+from iocirc.validation import flow_weights
+
+Convention = Literal["total_use", "local_use"]
+Kind = Literal["local", "total"]
+
+#: The conventions for the share of a product supplied from outside the region.
+CONVENTIONS: tuple[str, ...] = get_args(Convention)
+#: The default convention (see the module documentation for why).
+DEFAULT_CONVENTION: Convention = "total_use"
+
+#: Shares supplied from outside within this distance of [0, 1] do not warn (rounding).
+SHARE_TOLERANCE = 1e-5
+
+#: Sources of final demand, in the order results list them.
+SOURCES: tuple[str, ...] = (
+    "consumption",
+    "capital_formation",
+    "export",
+    "domestic_outflow",
+    "gross_outflow",
+    "net_outflow",
+    "other",
+    "import",
+    "domestic_inflow",
+    "gross_inflow",
+)
+_CONSUMPTION = frozenset({"household_rural", "household_urban", "government"})
+_CAPITAL = frozenset({"fixed_capital_formation", "inventory_change"})
+_LOCAL_USES = ("consumption", "capital_formation")
+_OUTWARD = ("export", "domestic_outflow", "gross_outflow")
+_SUPPLIES = ("import", "domestic_inflow", "gross_inflow")
+_CIRCULATION = {
+    "export": ("international", ("import",)),
+    "domestic_outflow": ("domestic", ("domestic_inflow",)),
+    "gross_outflow": ("international and domestic", _SUPPLIES),
+}
+_ROW_NAMES = {"sector": "sector_to", "sector_zh": "sector_to_zh", "sector_en": "sector_to_en"}
+_COL_NAMES = {v: k for k, v in _ROW_NAMES.items()}
+_DIMLESS = "1"
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The pieces of a Leontief or Ghosh model of each region.
+
+    Lazy DataArrays without the table's non-index coordinates (which make
+    every xarray operation slower); public functions restore them at the end.
+    """
+
+    kind: str
+    convention: str | None
+    z: xr.DataArray  # (..., sector, sector_to)
+    x: xr.DataArray  # (..., sector)
+    keep: xr.DataArray  # (..., sector): 1 - m, or 1
+    demand: xr.DataArray  # (..., sector, source): f_s in the model's terms
+    reported: xr.DataArray  # (..., source): the region reports the source
+    raw: xr.DataArray  # (..., sector, source): the flows as reported, supplies negative
+    raw_reported: xr.DataArray  # (..., source)
+    va: xr.DataArray  # (..., sector): value added of each producing sector
+    share: xr.DataArray | None  # (..., sector): m
+
+    @cached_property
+    def inv_x(self) -> xr.DataArray:
+        """``1 / x``, 0 where output is 0."""
+        return _safe_reciprocal(self.x)
+
+    @cached_property
+    def v(self) -> xr.DataArray:
+        """Value added per unit of output, 0 where output is 0."""
+        return self.va * self.inv_x
+
+    @property
+    def gdp(self) -> xr.DataArray:
+        """Total value added of the model, :math:`v' x`."""
+        return xr.dot(self.v, self.x, dim="sector")
+
+    @property
+    def primary(self) -> xr.DataArray:
+        """Primary inputs of the Ghosh model: output less local intermediate inputs."""
+        local_inputs = xr.dot(self.z, self.keep, dim="sector")
+        return self.x - _columns_to_rows(local_inputs)
+
+
+def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
+    if kind not in ("local", "total"):
+        raise ValueError(f"kind must be 'local' or 'total', not {kind!r}")
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {list(CONVENTIONS)}, not {convention!r}")
+    z = _bare(ds["intermediate_use"])
+    x = _bare(ds["total_output"])
+    raw, reported = _sources(ds)
+    value_added = _bare(ds["value_added"])
+    va_terms = list(identity_terms("va_component", value_added.indexes["va_component"]))
+    if len(va_terms) < value_added.sizes["va_component"]:
+        value_added = value_added.sel(va_component=va_terms)
+    va = _columns_to_rows(value_added.sum("va_component"))
+    if kind == "total":
+        keep = xr.ones_like(x)
+        return _Model(kind, None, z, x, keep, raw, reported, raw, reported, va, share=None)
+    sources = list(raw.indexes["source"])
+    if "net_outflow" in sources:
+        regions = _labels_where(reported.sel(source="net_outflow"))
+        raise MissingFlowError(
+            "the local model needs imports and inflows, but the table "
+            f"(year {ds.attrs.get('year', 'unknown')}) reports only a net outflow for {regions} "
+            "(as the 2002 tables do); use kind='total', or give gross flows"
+        )
+    uses = [s for s in sources if s not in _SUPPLIES]
+    add_other = "other" not in uses
+    out_sources = [*uses, "other"] if add_other else uses
+    scaled = _LOCAL_USES + (_OUTWARD if convention == "total_use" else ())
+    kernel = _LocalKernel(
+        supplies=[sources.index(s) for s in sources if s in _SUPPLIES],
+        local=[sources.index(s) for s in sources if s in _LOCAL_USES],
+        outward=[sources.index(s) for s in sources if s in _OUTWARD]
+        if convention == "total_use"
+        else [],
+        uses=[sources.index(s) for s in uses],
+        add_other=add_other,
+        scaled=[s in scaled for s in out_sources],
+        other=out_sources.index("other"),
+    )
+    keep, share, demand, status = xr.apply_ufunc(
+        kernel,
+        z,
+        raw,
+        input_core_dims=[["sector", "sector_to"], ["sector", "source"]],
+        output_core_dims=[["sector"], ["sector"], ["sector", "_source"], ["sector"]],
+        dask="parallelized",
+        output_dtypes=[float, float, float, np.int8],
+        dask_gufunc_kwargs={"output_sizes": {"_source": len(out_sources)}, "allow_rechunk": True},
+    )
+    demand = demand.rename(_source="source").assign_coords(source=out_sources)
+    charged = _check_shares(ds, share, status, convention)
+    rep = reported.sel(source=uses)
+    if charged is not None:  # supplies charged to 'other' somewhere
+        needs_other = charged.any("sector")
+        if add_other:
+            rep = xr.concat([rep, needs_other.expand_dims(source=["other"])], dim="source")
+        else:
+            rep = rep | (needs_other & (rep["source"] == "other"))
+    elif add_other:
+        demand = demand.isel(source=slice(None, -1))
+    return _Model(
+        "local", convention, z, x, keep, demand, rep, raw, reported, va, share=share.rename(None)
+    )
+
+
+class _LocalKernel:
+    """Shares supplied from outside and local final demand, vectorised over regions."""
+
+    def __init__(
+        self,
+        *,
+        supplies: list[int],
+        local: list[int],
+        outward: list[int],
+        uses: list[int],
+        add_other: bool,
+        scaled: list[bool],
+        other: int,
+    ) -> None:
+        self.supplies = supplies
+        self.local = local
+        self.outward = outward
+        self.uses = uses
+        self.add_other = add_other
+        self.scaled = np.array(scaled)
+        self.other = other
+
+    def __call__(
+        self, z: np.ndarray, raw: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        supplied = -raw[..., self.supplies].sum(axis=-1)
+        base = z.sum(axis=-1) + raw[..., self.local].sum(axis=-1)
+        base = base + raw[..., self.outward].sum(axis=-1)
+        supplied, base = np.broadcast_arrays(supplied, base)
+        defined = base != 0
+        share = np.divide(supplied, base, out=np.zeros(base.shape), where=defined)
+        charged = ~defined & (supplied != 0)
+        keep = 1.0 - share
+        demand = raw[..., self.uses]  # a copy: the input is never modified
+        if self.add_other:
+            demand = np.concatenate([demand, np.zeros((*demand.shape[:-1], 1))], axis=-1)
+        demand = demand * np.where(self.scaled, keep[..., np.newaxis], 1.0)
+        demand[..., self.other] -= np.where(charged, supplied, 0.0)
+        outside = (share < -SHARE_TOLERANCE) | (share > 1 + SHARE_TOLERANCE)
+        status = np.where(charged, 2, np.where(outside, 1, 0)).astype(np.int8)
+        return keep, share, demand, status
+
+
+def _sources(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
+    """Final use by source, supplies negative, and which sources each region reports.
+
+    Each flow counted once per region (:func:`iocirc.validation.flow_weights`).
+    """
+    final_use = _bare(ds["final_use"])
+    weights = flow_weights(final_use)  # numpy-backed, (..., flow)
+    flows = [str(f) for f in final_use.indexes["flow"]]
+    source_of = [_source_of(f) for f in flows]
+    w = np.asarray(weights.values)
+    active = np.abs(w).reshape(-1, len(flows)).max(axis=0) > 0
+    found = {src for src, a in zip(source_of, active, strict=True) if a}
+    present = [s for s in SOURCES if s in found]
+    mapping = np.zeros((len(flows), len(present)))
+    for i, src in enumerate(source_of):
+        if src in present:
+            mapping[i, present.index(src)] = 1.0
+    signed = w[..., np.newaxis] * mapping
+    other_dims = [str(d) for d in weights.dims if d != "flow"]
+    other_coords = {d: weights[d] for d in other_dims if d in weights.coords}
+    signed_da = xr.DataArray(
+        signed,
+        dims=(*other_dims, "flow", "source"),
+        coords={**other_coords, "flow": flows, "source": present},
+    )
+    values = xr.dot(final_use.fillna(0.0), signed_da, dim="flow")
+    reported = xr.DataArray(
+        (signed != 0).any(axis=-2),
+        dims=(*other_dims, "source"),
+        coords={**other_coords, "source": present},
+    )
+    return _order(values, "sector", "source"), reported
+
+
+def _source_of(flow: str) -> str:
+    member = members("flow")[flow]
+    leaves = set(member.leaves)
+    if leaves <= _CONSUMPTION:
+        return "consumption"
+    if leaves <= _CAPITAL:
+        return "capital_formation"
+    return flow
+
+
+def _check_shares(
+    ds: xr.Dataset, share: xr.DataArray, status: xr.DataArray, convention: str
+) -> xr.DataArray | None:
+    """Warn when m is outside [0, 1] (status 1) or undefined with supplies (status 2).
+
+    Returns where supplies are charged to 'other' (computed), or None if nowhere.
+    """
+    status = status.compute()
+    flags = np.asarray(status.values)
+    count = int(np.count_nonzero(flags))
+    if not count:
+        return None
+    order = [d for d in status.dims if d != "sector"] + ["sector"]
+    status = status.transpose(*order)
+    values = np.asarray(share.transpose(*order).compute().values)
+    flags = np.asarray(status.values)
+    shown = []
+    for pos in np.argwhere(flags != 0)[:5]:
+        at = tuple(int(p) for p in pos)
+        where = ", ".join(
+            f"{d} {status.indexes[d][i]!r}"
+            for d, i in zip(order[:-1], at[:-1], strict=True)
+            if d in status.indexes
+        )
+        sector = str(status.indexes["sector"][at[-1]])
+        name = str(ds["sector_en"].values[at[-1]]) if "sector_en" in ds.coords else ""
+        name = f" ({name})" if name else ""
+        value = (
+            "m undefined: supplies from outside but no use to supply (charged to 'other')"
+            if flags[at] == 2
+            else f"m = {values[at]:.4g}"
+        )
+        shown.append(f"{where}, sector {sector!r}{name}: {value}")
+    more = f"; and {count - len(shown)} more" if count > len(shown) else ""
+    base = "local use" if convention == "local_use" else "total use (exports and outflows incl.)"
+    hint = (
+        " Re-exports and transit recorded as inflow and outflow do this; convention='total_use' "
+        "keeps m within [0, 1] wherever output exceeds the discrepancy column."
+        if convention == "local_use"
+        else " m exceeds 1 where the discrepancy column ('other') exceeds output."
+    )
+    warnings.warn(
+        f"convention {convention!r}: the share of {base} supplied from outside the region "
+        f"(imports and inflows), m, is outside [0, 1] for {count} of {flags.size} "
+        f"region-sectors: " + "; ".join(shown) + more + ". Local coefficients (1 - m) A are "
+        "negative where m > 1." + hint,
+        ConventionWarning,
+        stacklevel=_stacklevel(),
+    )
+    charged = status == 2
+    return charged if bool(charged.any()) else None
+
+
+def _check_table(ds: xr.Dataset) -> None:
+    """Check the structure the models need (cheap: never computes dask data)."""
+    if not isinstance(ds, xr.Dataset):
+        raise SchemaError(
+            f"expected an xarray.Dataset holding an IO table, got {type(ds).__name__}; "
+            "build one with iocirc.from_arrays or iocirc.from_frames"
+        )
+    for spec in VARIABLES.values():
+        if spec.name not in ds.data_vars:
+            raise SchemaError(
+                f"the Dataset lacks the variable {spec.name!r}; an IO table needs "
+                + ", ".join(VARIABLES)
+            )
+        var = ds[spec.name]
+        lacking = [d for d in spec.dims if d not in var.dims]
+        if lacking:
+            raise SchemaError(
+                f"variable {spec.name!r} lacks the dimension(s) {lacking}: it has {var.dims}"
+            )
+        if not is_numeric(var):
+            raise SchemaError(f"variable {spec.name!r} holds {var.dtype} data; expected numbers")
+    for dim in ("sector", "sector_to", "flow", "va_component"):
+        if dim not in ds.indexes:
+            raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
+    if list(ds.indexes["sector"]) != list(ds.indexes["sector_to"]):
+        raise SchemaError(
+            "dimensions 'sector' (rows) and 'sector_to' (columns) must carry the same labels in "
+            "the same order"
+        )
+    if "source" in ds.dims:
+        raise SchemaError("the table has a dimension 'source', which the results use")
+
+
+def _safe_reciprocal(x: xr.DataArray) -> xr.DataArray:
+    """``1 / x`` where ``x != 0``, else 0 (the documented convention for zero output)."""
+    return xr.apply_ufunc(_reciprocal, x, dask="parallelized", output_dtypes=[float])
+
+
+def _reciprocal(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    return np.divide(1.0, x, out=np.zeros(x.shape), where=x != 0)
+
+
+def _bare(da: xr.DataArray) -> xr.DataArray:
+    """``da`` without its non-index coordinates (a new object sharing the data)."""
+    extra = [c for c in da.coords if c not in da.indexes]
+    return da.drop_vars(extra)
+
+
+def _restore(obj: Any, ds: xr.Dataset) -> Any:
+    """Put back the table's non-index coordinates on the dimensions ``obj`` has."""
+    coords: dict[Hashable, Any] = {}
+    for name, coord in ds.coords.items():
+        if name in ds.indexes or name in obj.coords or not coord.dims:
+            continue
+        if not set(coord.dims) <= set(obj.dims):
+            continue
+        subset = {
+            d: obj.indexes[d]
+            for d in coord.dims
+            if d in obj.indexes and not obj.indexes[d].equals(ds.indexes[d])
+        }
+        coords[name] = (coord.sel(subset) if subset else coord).variable
+    return obj.assign_coords(coords) if coords else obj
+
+
+def _rows_to_columns(da: xr.DataArray) -> xr.DataArray:
+    names = {k: v for k, v in _ROW_NAMES.items() if k in da.coords or k in da.dims}
+    return da.rename(names)
+
+
+def _columns_to_rows(da: xr.DataArray) -> xr.DataArray:
+    names = {k: v for k, v in _COL_NAMES.items() if k in da.coords or k in da.dims}
+    return da.rename(names)
+
+
+def _order(da: xr.DataArray, *last: str) -> xr.DataArray:
+    return da.transpose(..., *[d for d in last if d in da.dims])
+
+
+def _user_vector(vector: xr.DataArray, name: str) -> xr.DataArray:
+    if not isinstance(vector, xr.DataArray):
+        raise TypeError(f"{name} must be an xarray.DataArray, got {type(vector).__name__}")
+    if "sector" not in vector.dims:
+        raise SchemaError(f"{name} must have the dimension 'sector'; it has {vector.dims}")
+    if "sector_to" in vector.dims:
+        raise SchemaError(f"{name} must not have the dimension 'sector_to'")
+    return _bare(vector)
+
+
+def _currency(ds: xr.Dataset) -> str:
+    return str(ds.attrs.get("currency_unit", ds["total_output"].attrs.get("units", "")))
+
+
+def _label(model: _Model) -> str:
+    if model.kind == "total":
+        return "technical coefficients"
+    return f"local coefficients, {model.convention} convention"
+
+
+def _model_attrs(model: _Model) -> dict[str, str]:
+    attrs = {"model": model.kind}
+    if model.convention is not None:
+        attrs["convention"] = model.convention
+    return attrs
+
+
+def _finish(
+    da: xr.DataArray,
+    ds: xr.Dataset,
+    long_name: str,
+    units: str,
+    model: _Model | None = None,
+    *,
+    name: str | None = None,
+) -> xr.DataArray:
+    da = _restore(da.rename(name), ds).copy(deep=False)  # never share attrs with an input
+    attrs: dict[str, Any] = {"long_name": long_name, "units": units}
+    if model is not None:
+        attrs |= _model_attrs(model)
+    da.attrs = attrs
+    return da
+
+
+def _labels_where(mask: xr.DataArray) -> list[str]:
+    if "region" not in mask.dims:
+        return []
+    flags = mask.any([d for d in mask.dims if d != "region"]) if mask.ndim > 1 else mask
+    return [str(r) for r, f in zip(mask.indexes["region"], np.asarray(flags), strict=True) if f]
+
+
+def _stacklevel() -> int:
+    """Stack level of the first frame outside iocirc, for warnings."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("iocirc"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
