@@ -116,8 +116,8 @@ def china_provincial(
     Examples
     --------
     >>> import iocirc
-    >>> ne = iocirc.datasets.china_provincial(2017, regions="Northeast")  # doctest: +SKIP
-    >>> list(ne.indexes["region"])  # doctest: +SKIP
+    >>> ne = iocirc.datasets.china_provincial(2017, regions="Northeast")
+    >>> list(ne.indexes["region"])
     ['Liaoning', 'Jilin', 'Heilongjiang']
     """
     from iocirc.readers import read_nbs_tables

@@ -182,8 +182,8 @@ def fetch(relative_path: str) -> Path:
 
     Examples
     --------
-    >>> path = fetch("2017年全国42个部门基本流量表.xls")  # doctest: +SKIP
-    >>> path.relative_to(cache_root()).as_posix()  # doctest: +SKIP
+    >>> path = fetch("2017年全国42个部门基本流量表.xls")
+    >>> path.relative_to(cache_root()).as_posix()
     'data-raw/2017年全国42个部门基本流量表.xls'
     """
     relative_path = _registered(relative_path)
@@ -283,8 +283,8 @@ def provincial_files(
 
     Examples
     --------
-    >>> paths = provincial_files(2017, ["Liaoning", "Jilin"])  # doctest: +SKIP
-    >>> [p.name for p in paths]  # doctest: +SKIP
+    >>> paths = provincial_files(2017, ["Liaoning", "Jilin"])
+    >>> [p.name for p in paths]
     ['06-辽宁.xls', '07-吉林.xls']
     """
     return [fetch(path) for path in provincial_paths(year, regions)]
@@ -316,7 +316,7 @@ def national_files(year: int | None = None) -> list[Path]:
 
     Examples
     --------
-    >>> [p.parent.name for p in national_files()]  # doctest: +SKIP
+    >>> [p.parent.name for p in national_files()]
     ['2002年各省份投入产出表', '2007年各省份投入产出表', '2012年各省份投入产出表']
     """
     paths = {y: _national_path(y) for y in PROVINCIAL_YEARS}

@@ -162,10 +162,10 @@ def read_nbs_table(
 
     Examples
     --------
-    >>> import os, pathlib, iocirc
-    >>> folder = pathlib.Path(os.environ["IOCIRC_DATA"], "data-raw")  # doctest: +SKIP
-    >>> ds = iocirc.read_nbs_table(next(folder.rglob("06-辽宁.xls")))  # doctest: +SKIP
-    >>> ds.attrs["year"], list(ds.indexes["region"]), ds.sizes["sector"]  # doctest: +SKIP
+    >>> import iocirc
+    >>> path = iocirc.download.provincial_files(2017, "Liaoning")[0]
+    >>> ds = iocirc.read_nbs_table(path)
+    >>> ds.attrs["year"], list(ds.indexes["region"]), ds.sizes["sector"]
     (2017, ['Liaoning'], 42)
     """
     table = _read(Path(path), region, year, sheet, stacklevel=4)
@@ -207,10 +207,10 @@ def read_nbs_tables(paths_or_directory: str | Path | Iterable[str | Path]) -> xr
 
     Examples
     --------
-    >>> import os, pathlib, iocirc
-    >>> folder = pathlib.Path(os.environ["IOCIRC_DATA"], "data-raw")  # doctest: +SKIP
-    >>> ds = iocirc.read_nbs_tables(next(folder.rglob("2017年各省份投入产出表")))  # doctest: +SKIP
-    >>> ds.sizes["region"], ds.attrs["classification"]  # doctest: +SKIP
+    >>> import iocirc
+    >>> folder = iocirc.download.provincial_files(2017, "Liaoning")[0].parent
+    >>> ds = iocirc.read_nbs_tables(folder)
+    >>> ds.sizes["region"], ds.attrs["classification"]
     (31, 'NBS-2017-42')
     """
     files, from_directory = _workbook_files(paths_or_directory)
