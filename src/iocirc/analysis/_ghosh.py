@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xarray as xr
 
-from iocirc.analysis._linalg import _inverse_kernel, _solve_stacked
+from iocirc.analysis._linalg import _inverse, _solve_stacked
 from iocirc.analysis._model import (
     _DIMLESS,
     DEFAULT_CONVENTION,
@@ -58,18 +58,7 @@ def ghosh_inverse(
     """
     _check_table(ds)
     model = _model(ds, kind, convention)
-    inverse = xr.apply_ufunc(
-        _inverse_kernel,
-        model.z,
-        model.x,
-        model.keep,
-        kwargs={"ghosh": True},
-        input_core_dims=[["sector", "sector_to"], ["sector"], ["sector"]],
-        output_core_dims=[["sector", "sector_to"]],
-        dask="parallelized",
-        output_dtypes=[float],
-        dask_gufunc_kwargs={"allow_rechunk": True},
-    )
+    inverse = _inverse(model, ghosh=True)
     return _finish(
         inverse, ds, f"Ghosh inverse ({_label(model)})", _DIMLESS, model, name="ghosh_inverse"
     )

@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
-from iocirc.analysis._linalg import _inverse_kernel, _solve, _solve_stacked
+from iocirc.analysis._linalg import _inverse, _solve, _solve_stacked
 from iocirc.analysis._model import (
     _CIRCULATION,
     _DIMLESS,
@@ -137,17 +137,7 @@ def leontief_inverse(
     """
     _check_table(ds)
     model = _model(ds, kind, convention)
-    inverse = xr.apply_ufunc(
-        _inverse_kernel,
-        model.z,
-        model.x,
-        model.keep,
-        input_core_dims=[["sector", "sector_to"], ["sector"], ["sector"]],
-        output_core_dims=[["sector", "sector_to"]],
-        dask="parallelized",
-        output_dtypes=[float],
-        dask_gufunc_kwargs={"allow_rechunk": True},
-    )
+    inverse = _inverse(model)
     return _finish(
         inverse, ds, f"Leontief inverse ({_label(model)})", _DIMLESS, model, name="leontief_inverse"
     )

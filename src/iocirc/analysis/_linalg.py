@@ -199,6 +199,22 @@ def _trtrs(
     return np.asarray(solution)
 
 
+def _inverse(model: _Model, *, ghosh: bool = False) -> xr.DataArray:
+    """The Leontief (or Ghosh) inverse of each region's model, batched and dask-parallel."""
+    return xr.apply_ufunc(
+        _inverse_kernel,
+        model.z,
+        model.x,
+        model.keep,
+        kwargs={"ghosh": ghosh},
+        input_core_dims=[["sector", "sector_to"], ["sector"], ["sector"]],
+        output_core_dims=[["sector", "sector_to"]],
+        dask="parallelized",
+        output_dtypes=[float],
+        dask_gufunc_kwargs={"allow_rechunk": True},
+    )
+
+
 def _inverse_kernel(
     z: np.ndarray, x: np.ndarray, keep: np.ndarray, *, ghosh: bool = False
 ) -> np.ndarray:
