@@ -102,12 +102,8 @@ def freight_outflow_share(
     """
     _check_percent(percent)
     members = _members(od, group)
-    inter = _interprovincial(od)
-    mask = _in(od["origin"], members)
-    if not count_within_group:
-        mask = mask & ~_in(od["destination"], members)
     return _finish(
-        _total(inter.where(mask, 0.0)) / _total(inter),
+        _side_share(od, members, "origin", count_within_group),
         od,
         members,
         name="freight_outflow_share",
@@ -158,12 +154,8 @@ def freight_receipt_share(
     """
     _check_percent(percent)
     members = _members(od, group)
-    inter = _interprovincial(od)
-    mask = _in(od["destination"], members)
-    if not count_within_group:
-        mask = mask & ~_in(od["origin"], members)
     return _finish(
-        _total(inter.where(mask, 0.0)) / _total(inter),
+        _side_share(od, members, "destination", count_within_group),
         od,
         members,
         name="freight_receipt_share",
@@ -218,15 +210,10 @@ def freight_domestic_share(
     """
     _check_percent(percent)
     members = _members(od, group)
-    inter = _interprovincial(od)
-    out_mask = _in(od["origin"], members)
-    in_mask = _in(od["destination"], members)
-    if not count_within_group:
-        out_mask = out_mask & ~in_mask
-        in_mask = _in(od["destination"], members) & ~_in(od["origin"], members)
-    exchanged = _total(inter.where(out_mask, 0.0)) + _total(inter.where(in_mask, 0.0))
+    shipped = _side_share(od, members, "origin", count_within_group)
+    received = _side_share(od, members, "destination", count_within_group)
     return _finish(
-        exchanged / (2.0 * _total(inter)),
+        (shipped + received) / 2.0,
         od,
         members,
         name="freight_domestic_share",
@@ -372,6 +359,20 @@ def _members(od: xr.DataArray, group: str | Iterable[str]) -> list[str]:
             f"{sorted(labels)}"
         )
     return members
+
+
+def _side_share(
+    od: xr.DataArray, members: list[str], side: str, count_within_group: bool
+) -> xr.DataArray:
+    """Share of interprovincial freight shipped (side ``"origin"``) or received
+    (``"destination"``) by the members; without ``count_within_group``, freight
+    between two members is left out of the numerator."""
+    other = "destination" if side == "origin" else "origin"
+    inter = _interprovincial(od)
+    mask = _in(od[side], members)
+    if not count_within_group:
+        mask = mask & ~_in(od[other], members)
+    return _total(inter.where(mask, 0.0)) / _total(inter)
 
 
 def _in(labels: xr.DataArray, members: list[str]) -> xr.DataArray:
