@@ -250,15 +250,18 @@ def concordance_array(year: int, target: str = "gbt4754") -> xr.DataArray:
     return array
 
 
-def _check_year(year: int | str) -> int:
-    """``year`` as an int if it is a known vintage, else a :class:`SchemaError`."""
+def _check_year(
+    year: int | str,
+    known: tuple[int, ...] = KNOWN_YEARS,
+    what: str = "42-sector classification",
+) -> int:
+    """``year`` (an int or a string of digits) as an int if it is in ``known``, else a
+    :class:`SchemaError` saying there is no ``what`` for it."""
     integral = isinstance(year, numbers.Integral) and not isinstance(year, bool)
     digits = isinstance(year, str) and year.strip().isdigit()
     value = int(year) if integral or digits else None
-    if value is None or value not in KNOWN_YEARS:
-        raise SchemaError(
-            f"no 42-sector classification for year {year!r}; known years: {list(KNOWN_YEARS)}"
-        )
+    if value is None or value not in known:
+        raise SchemaError(f"no {what} for year {year!r}; known years: {list(known)}")
     return value
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import numbers
 import os
 import re
 import unicodedata
@@ -33,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType, ModuleType
 from urllib.parse import quote
 
+from iocirc.classifications import _check_year as _known_year
 from iocirc.errors import DownloadError, SchemaError
 from iocirc.regions import NATION, PROVINCES, REGION_GROUPS, Province, province
 
@@ -396,14 +396,7 @@ def _registered(relative_path: str) -> str:
 
 def _check_year(year: int | str) -> int:
     """``year`` as an int if the mirror has provincial tables of it, else a SchemaError."""
-    integral = isinstance(year, numbers.Integral) and not isinstance(year, bool)
-    digits = isinstance(year, str) and year.strip().isdigit()
-    value = int(year) if integral or digits else None
-    if value is None or value not in PROVINCIAL_YEARS:
-        raise SchemaError(
-            f"no provincial tables for year {year!r}; known years: {list(PROVINCIAL_YEARS)}"
-        )
-    return value
+    return _known_year(year, PROVINCIAL_YEARS, "provincial tables")
 
 
 def _year_folder(year: int) -> str:
