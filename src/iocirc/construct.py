@@ -12,7 +12,7 @@ import xarray as xr
 from iocirc.errors import SchemaError
 from iocirc.regions import Province, province
 from iocirc.schema import CURRENCY_UNIT, VARIABLES, member_coords, members
-from iocirc.validation import DEFAULT_RTOL, flow_weights
+from iocirc.validation import DEFAULT_RTOL, row_accounted
 from iocirc.validation import validate as _validate
 
 __all__ = ["from_arrays", "from_frames"]
@@ -172,7 +172,7 @@ def from_arrays(
         | member_coords("va_component", va_components)
     )
     if "total_output" not in ds:
-        ds["total_output"] = _derived_output(ds)
+        ds["total_output"] = row_accounted(ds["intermediate_use"], ds["final_use"])
     ds = ds[list(VARIABLES)]
     for name, spec in VARIABLES.items():
         ds[name].attrs = {"long_name": spec.long_name, "units": currency_unit, **spec.attrs}
@@ -196,13 +196,6 @@ def _as_float(raw: Any, name: str) -> np.ndarray:
     except (TypeError, ValueError) as err:
         raise SchemaError(f"{name} must hold numbers: {err}") from None
     return array
-
-
-def _derived_output(ds: xr.Dataset) -> xr.DataArray:
-    weights = flow_weights(ds["final_use"])
-    return ds["intermediate_use"].sum("sector_to") + (ds["final_use"].fillna(0.0) * weights).sum(
-        "flow"
-    )
 
 
 def _region_coords(

@@ -9,6 +9,7 @@ import xarray as xr
 
 from iocirc._synthetic import LAYOUTS, assemble, random_draws
 from iocirc.download import provincial_files
+from iocirc.readers import read_nbs_tables
 
 __all__ = ["china_provincial", "example_table"]
 
@@ -120,6 +121,4 @@ def china_provincial(
     >>> list(ne.indexes["region"])
     ['Liaoning', 'Jilin', 'Heilongjiang']
     """
-    from iocirc.readers import read_nbs_tables
-
     return read_nbs_tables(provincial_files(year, regions))

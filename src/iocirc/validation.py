@@ -218,6 +218,16 @@ def _first_label(mask: xr.DataArray) -> str:
     return ", ".join(parts)
 
 
+def row_accounted(intermediate_use: xr.DataArray, final_use: xr.DataArray) -> xr.DataArray:
+    """Output as the row identity accounts for it: intermediate use plus signed final use."""
+    return intermediate_use.sum("sector_to") + _signed_final_use(final_use).sum("flow")
+
+
+def _signed_final_use(final_use: xr.DataArray) -> xr.DataArray:
+    """Final use with each flow signed as it enters the row identity (0 if left out)."""
+    return final_use.fillna(0.0) * flow_weights(final_use)
+
+
 def identity_residuals(ds: xr.Dataset) -> tuple[xr.Dataset, xr.Dataset]:
     """Residuals of the row and column identities.
 
@@ -228,8 +238,7 @@ def identity_residuals(ds: xr.Dataset) -> tuple[xr.Dataset, xr.Dataset]:
     """
     z = ds["intermediate_use"]
     x = ds["total_output"]
-    weights = flow_weights(ds["final_use"])
-    f = ds["final_use"].fillna(0.0) * weights
+    f = _signed_final_use(ds["final_use"])
     row_accounted = z.sum("sector_to") + f.sum("flow")
     row_scale = abs(x) + abs(z).sum("sector_to") + abs(f).sum("flow")
     rows = xr.Dataset(
