@@ -236,7 +236,7 @@ def test_read_customs_csv(tmp_path):
     path.write_text(
         "region,year,exports,imports,unit\n"
         "辽宁,2017,30,40,10^8 USD\n"
-        '220000,2017,"4,5",14,10^8 USD\n'
+        "220000,2017,45,14,10^8 USD\n"
         "Liaoning,2016,20,30,10^8 USD\n",
         encoding="utf-8",
     )

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc.errors import SchemaError
+from iocirc._checks import check_array, check_labels
+from iocirc.errors import ArgumentTypeError, SchemaError
 from iocirc.indicators import _check_choice, _check_table, _regional_gdp
+from iocirc.schema import VARIABLES
 
 __all__ = ["NATIONAL", "aggregate_regions", "aggregate_sectors"]
 
@@ -29,7 +31,7 @@ _SECTOR_DIMS = ("sector", "sector_to")
 
 def aggregate_sectors(
     ds: xr.Dataset,
-    concordance: pd.Series | xr.DataArray | Mapping[str, str],
+    concordance: str | pd.Series | xr.DataArray | Mapping[str, str],
     *,
     names: pd.DataFrame | Mapping[str, Mapping[str, str]] | None = None,
     classification: str | None = None,
@@ -40,8 +42,12 @@ def aggregate_sectors(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    concordance : pandas.Series, xarray.DataArray or mapping
-        The target label of every sector of the table: a Series indexed by
+    concordance : str, pandas.Series, xarray.DataArray or mapping
+        The name of a concordance shipped with iocirc (``"gbt4754"``, see
+        :data:`iocirc.classifications.CONCORDANCE_TARGETS`), taken for the
+        vintage of the table's ``year`` attribute, with the target names by
+        default (GB/T 4754 section names). Or the target label of every
+        sector of the table: a Series indexed by
         sector code (such as :func:`iocirc.classifications.concordance`), a
         DataArray over ``sector`` (:func:`iocirc.classifications.concordance_array`)
         or a dict. Each sector of the table must be mapped exactly once, and
@@ -51,7 +57,7 @@ def aggregate_sectors(
         ``sector_en``: a DataFrame indexed by target label with columns ``zh``
         and/or ``en`` (such as :func:`iocirc.classifications.gbt4754_sections`),
         or ``{"zh": {label: name}, "en": {label: name}}``. Without it the names
-        are empty strings.
+        are empty strings (the section names for a shipped concordance).
     classification : str, optional
         The ``classification`` attribute of the result. Default: the
         concordance's ``target`` attribute if it has one, else
@@ -91,16 +97,24 @@ def aggregate_sectors(
     (['A', 'B', 'C'], ['Farm', 'Industry', 'Other'])
     >>> iocirc.validate(small) is small
     True
+    >>> aggregate_sectors(ds, "gbt4754")  # the official 42 sectors only, not these six
+    Traceback (most recent call last):
+    ...
+    iocirc.errors.SchemaError: the concordance maps the code(s) ['07', ...
     >>> aggregate_sectors(ds, {"01": "A"})
     Traceback (most recent call last):
     ...
     iocirc.errors.SchemaError: the concordance does not map the sector(s) ['02', ...
     """
-    _check_table(ds, (), purpose="aggregate_sectors")
+    present = tuple(name for name in VARIABLES if name in getattr(ds, "data_vars", {}))
+    ds = _check_table(ds, present, purpose="aggregate_sectors")
     for dim in _SECTOR_DIMS:
         if dim not in ds.indexes:
             raise SchemaError(f"aggregate_sectors: the table has no {dim!r} index")
     sectors = [str(s) for s in ds.indexes["sector"]]
+    if isinstance(concordance, str):
+        concordance, shipped_names = _shipped_concordance(ds, concordance)
+        names = shipped_names if names is None else names
     mapping = _concordance_series(concordance)
     _check_concordance(mapping, sectors)
     labels = [str(mapping[s]) for s in sectors]
@@ -132,7 +146,7 @@ def aggregate_sectors(
     if classification is None:
         classification = str(target_attr) if target_attr else f"{old}, aggregated"
     out.attrs = {**ds.attrs, "classification": classification, "aggregated_from": old}
-    return out
+    return out.copy(deep=True)  # never sharing memory (region coordinates) with the input
 
 
 def aggregate_regions(
@@ -174,14 +188,19 @@ def aggregate_regions(
         (``"region: mean (weighted by GDP)"`` or ``"region: mean"``), and when
         GDP is known a ``gdp`` coordinate holding each group's total GDP (so
         groups can be aggregated further). Regions where the indicator is NaN
-        are left out of the mean.
+        are left out of the mean and, on numpy data, out of the group's
+        ``gdp`` too (which then has the indicator's other dimensions where the
+        NaN are), so that aggregating further weights each group by the GDP it
+        represents.
 
     Raises
     ------
     SchemaError
-        The indicator has no ``region`` dimension, a group names regions the
-        indicator lacks (with ``on_missing="raise"``) or is empty, or GDP
-        weights are asked for but not available.
+        The indicator has no ``region`` dimension or repeats a region label, a
+        group names regions the indicator lacks (with ``on_missing="raise"``),
+        lists a member twice or is empty, GDP weights are asked for but not
+        available, or weights are NaN, infinite or negative, or all zero in a
+        group (a single zero weight is allowed: it leaves the region out).
 
     Notes
     -----
@@ -227,6 +246,7 @@ def aggregate_regions(
             f"aggregate_regions: the indicator has no 'region' dimension (dims {indicator.dims})"
         )
     _check_choice("on_missing", on_missing, ("raise", "skip"))
+    check_labels(indicator, ["region"], purpose="aggregate_regions")
     regions = [str(r) for r in indicator.indexes["region"]]
     groups = {NATIONAL: regions} if groups is None else groups
     members = _group_members(groups, regions, on_missing)
@@ -249,6 +269,8 @@ def aggregate_regions(
         weight_array = _as_region_array(weights, regions)
         method = "region: mean (weighted)"
 
+    if weight_array is not None:
+        weight_array = _checked_weights(weight_array, members, method)
     plain = indicator.drop_vars(
         [c for c in indicator.coords if c != "region" and "region" in indicator[c].dims]
     )
@@ -260,7 +282,12 @@ def aggregate_regions(
         else:
             value = part.weighted(weight_array.sel(region=regs)).mean("region")
         if gdp_values is not None:
-            value = value.assign_coords(gdp=gdp_values.sel(region=regs).sum("region"))
+            group_gdp = gdp_values.sel(region=regs)
+            if part.chunks is None and bool(part.isnull().any()):
+                # Regions left out of the mean (NaN) are left out of the group's GDP too, so
+                # that aggregating further weights the group by the GDP it represents.
+                group_gdp = group_gdp.where(part.notnull())
+            value = value.assign_coords(gdp=group_gdp.sum("region"))
         results.append(value)
     out = xr.concat(results, dim="region", coords="all", compat="override", join="exact")
     out = out.assign_coords(region=list(members))
@@ -284,6 +311,29 @@ def _attrs_of(obj: object) -> dict[str, Any]:
     return dict(attrs) if isinstance(attrs, Mapping) else {}
 
 
+def _shipped_concordance(ds: xr.Dataset, name: str) -> tuple[pd.Series, pd.DataFrame | None]:
+    """The concordance ``name`` of the table's vintage, and the names of its targets."""
+    from iocirc import classifications
+
+    target = name.strip().lower()
+    if target not in classifications.CONCORDANCE_TARGETS:
+        raise SchemaError(
+            f"unknown concordance {name!r}; iocirc ships "
+            f"{list(classifications.CONCORDANCE_TARGETS)} (or pass a Series, DataArray or "
+            "dict mapping each sector to its target)"
+        )
+    year = ds.attrs.get("year")
+    if year is None:
+        raise SchemaError(
+            f"aggregate_sectors(ds, {name!r}) takes the concordance of the table's vintage "
+            "from ds.attrs['year'], which this table lacks; pass "
+            f"iocirc.classifications.concordance(YEAR, {target!r}) instead"
+        )
+    mapping = classifications.concordance(int(year), target)
+    names = classifications.gbt4754_sections() if target == "gbt4754" else None
+    return mapping, names
+
+
 def _concordance_series(concordance: object) -> pd.Series:
     if isinstance(concordance, xr.DataArray):
         if concordance.ndim != 1:
@@ -299,7 +349,7 @@ def _concordance_series(concordance: object) -> pd.Series:
         return pd.Series(concordance.to_numpy(), index=[str(s) for s in concordance.index])
     if isinstance(concordance, Mapping):
         return pd.Series(list(concordance.values()), index=[str(k) for k in concordance])
-    raise TypeError(
+    raise ArgumentTypeError(
         "the concordance must be a pandas.Series (index: sector code, values: target label), "
         f"an xarray.DataArray over 'sector' or a dict, not {type(concordance).__name__}"
     )
@@ -338,7 +388,7 @@ def _target_names(
     elif isinstance(names, Mapping):
         table = {str(k): {str(label): str(n) for label, n in v.items()} for k, v in names.items()}
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             "names must be a pandas.DataFrame indexed by target label with columns 'zh'/'en', "
             f"or a dict {{'zh': {{label: name}}, 'en': {{...}}}}, not {type(names).__name__}"
         )
@@ -356,6 +406,19 @@ def _target_names(
     return result
 
 
+def _region_label(key: str, present: set[str]) -> str:
+    """The label among ``present`` of a region named in Chinese or by code, else ``key``."""
+    if key in present:
+        return key
+    from iocirc.regions import province
+
+    try:
+        name = province(key).name
+    except SchemaError:
+        return key
+    return name if name in present else key
+
+
 def _group_members(
     groups: Mapping[str, Iterable[str]],
     available: list[str],
@@ -366,7 +429,7 @@ def _group_members(
 ) -> dict[str, list[str]]:
     """Each group's members among ``available``: shared by regions and trade partners."""
     if not isinstance(groups, Mapping):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"groups must map group names to lists of {item}s, e.g. "
             "iocirc.regions.REGION_GROUPS; got " + type(groups).__name__
         )
@@ -374,15 +437,28 @@ def _group_members(
     members: dict[str, list[str]] = {}
     for name, listed_raw in groups.items():
         if isinstance(listed_raw, str):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"group {name!r} must list {item}s, not the single string {listed_raw!r}"
             )
         listed = [str(r) for r in listed_raw]
+        if item == "region":  # "辽宁" or 210000 name the region labelled "Liaoning"
+            listed = [_region_label(r, present) for r in listed]
+        if len(set(listed)) != len(listed):
+            dups = sorted({r for r in listed if listed.count(r) > 1})
+            raise SchemaError(
+                f"group {name!r} lists the {item}(s) {dups} more than once; each member counts "
+                "once (a repeated member would weigh double)"
+            )
         missing = [r for r in listed if r not in present]
         if missing and on_missing == "raise":
             raise SchemaError(
                 f"group {name!r} names the {item}(s) {missing}, which {holder} lacks; it "
                 f"has {available}. Pass on_missing='skip' to use the members present"
+                + (
+                    " (regions may be named in English, in Chinese or by code)"
+                    if item == "region"
+                    else ""
+                )
             )
         kept = [r for r in listed if r in present]
         if not kept:
@@ -393,6 +469,24 @@ def _group_members(
     return members
 
 
+def _checked_weights(
+    weights: xr.DataArray, members: dict[str, list[str]], method: str
+) -> xr.DataArray:
+    """Weights that are finite and non-negative (checked lazily on dask data), and not all zero
+    in a group (checked on numpy data)."""
+    what = "GDP weights" if "GDP" in method else "weights"
+    weights = check_array(weights, what=what, allow_nan=False)
+    for name, regs in members.items():
+        if weights.chunks is None:
+            total = weights.sel(region=regs).sum("region")
+            if bool((total == 0).any()):
+                raise SchemaError(
+                    f"the {what} of group {name!r} ({regs}) are all zero, so its mean is "
+                    "undefined; give at least one member a positive weight"
+                )
+    return weights
+
+
 def _gdp_of(indicator: xr.DataArray, ds: xr.Dataset | None) -> xr.DataArray | None:
     if "gdp" in indicator.coords:
         values = indicator.coords["gdp"]
@@ -400,7 +494,7 @@ def _gdp_of(indicator: xr.DataArray, ds: xr.Dataset | None) -> xr.DataArray | No
         return values.drop_vars(extra).rename("gdp")
     if ds is None:
         return None
-    _check_table(ds, ("value_added",), purpose="aggregate_regions")
+    ds = _check_table(ds, ("value_added",), purpose="aggregate_regions")
     values = _regional_gdp(ds)
     extra = [c for c in values.coords if c not in values.dims]
     return values.drop_vars(extra).assign_attrs(
@@ -418,7 +512,7 @@ def _as_region_array(weights: object, regions: list[str]) -> xr.DataArray:
     elif isinstance(weights, xr.DataArray):
         array = weights
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             "weights must be 'gdp', None, or a DataArray/Series over 'region', not "
             + type(weights).__name__
         )
@@ -429,3 +523,7 @@ def _as_region_array(weights: object, regions: list[str]) -> xr.DataArray:
         raise SchemaError(f"weights lack the region(s) {lacking}")
     extra = [c for c in array.coords if c not in array.dims]
     return array.drop_vars(extra).sel(region=regions)
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

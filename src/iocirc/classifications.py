@@ -284,3 +284,7 @@ def _read_csv_cached(name: str) -> pd.DataFrame:
     resource = files("iocirc") / "data" / name
     with resource.open("r", encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

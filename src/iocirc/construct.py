@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc.errors import SchemaError
+from iocirc.errors import ArgumentTypeError, SchemaError
 from iocirc.regions import Province, province
 from iocirc.schema import CURRENCY_UNIT, VARIABLES, member_coords, members
-from iocirc.validation import DEFAULT_RTOL, row_accounted
+from iocirc.validation import row_accounted
 from iocirc.validation import validate as _validate
 
 __all__ = ["from_arrays", "from_frames"]
@@ -41,7 +41,7 @@ def from_arrays(
     source: str = "",
     classification: str = "custom",
     attrs: Mapping[str, Any] | None = None,
-    rtol: float = DEFAULT_RTOL,
+    rtol: float | None = None,
     validate: bool = True,
     on_imbalance: Literal["raise", "warn", "ignore"] = "raise",
 ) -> xr.Dataset:
@@ -81,8 +81,9 @@ def from_arrays(
         (e.g. ``"NBS-2017-42"``).
     attrs : mapping, optional
         Further Dataset attributes.
-    rtol : float
-        Tolerance of the identities, see :func:`iocirc.validate`.
+    rtol : float, optional
+        Tolerance of the identities, see :func:`iocirc.validate` (default: its
+        default, which depends on ``attrs["rounding_step"]``).
     validate : bool
         Check the result with :func:`iocirc.validate` (default True).
     on_imbalance : {"raise", "warn", "ignore"}
@@ -191,9 +192,38 @@ def from_arrays(
 
 
 def _as_float(raw: Any, name: str) -> np.ndarray:
+    """``raw`` as a new float64 array, refusing what is not real numbers.
+
+    Booleans, complex numbers (whose imaginary part would be dropped), dates,
+    durations and strings are refused rather than coerced.
+    """
     try:
-        array = np.array(raw, dtype=float)  # a copy: the table never aliases the caller's data
+        given = np.asarray(raw)
     except (TypeError, ValueError) as err:
+        raise SchemaError(f"{name} must hold numbers: {err}") from None
+    if given.dtype.kind == "O":
+        flat = given.ravel().tolist()
+        strange = [
+            v
+            for v in flat
+            if isinstance(v, bool | np.bool_)
+            or not isinstance(v, int | float | np.integer | np.floating)
+        ]
+        if strange:
+            raise SchemaError(
+                f"{name} must hold numbers (real numbers); it holds {strange[0]!r} "
+                f"({type(strange[0]).__name__})"
+            )
+    elif given.dtype.kind not in "iuf":
+        kinds = {"b": "booleans", "c": "complex numbers", "M": "dates", "m": "durations"}
+        what = kinds.get(given.dtype.kind, f"{given.dtype} data")
+        raise SchemaError(
+            f"{name} must hold numbers (real numbers, float64); it holds {what}. Convert "
+            "explicitly if this is intended"
+        )
+    try:
+        array = np.array(given, dtype=float)  # a copy: the table never aliases the caller's data
+    except (TypeError, ValueError, OverflowError) as err:
         raise SchemaError(f"{name} must hold numbers: {err}") from None
     return array
 
@@ -201,8 +231,18 @@ def _as_float(raw: Any, name: str) -> np.ndarray:
 def _region_coords(
     regions: list[str], zh: Sequence[str] | None, code: Sequence[int] | None
 ) -> dict[str, Any]:
+    if not regions:
+        raise SchemaError("regions is empty; a table needs at least one region")
     if len(set(regions)) != len(regions):
         raise SchemaError(f"duplicated region names in {regions}")
+    for label, given in (("region_zh", zh), ("region_code", code)):
+        if given is not None and (isinstance(given, str) or len(given) != len(regions)):
+            count = "a string" if isinstance(given, str) else f"{len(given)} entries"
+            raise SchemaError(f"{label} has {count}; expected one entry for each of {regions}")
+    if code is not None:
+        bad = [c for c in code if isinstance(c, bool) or not isinstance(c, int | np.integer)]
+        if bad:
+            raise SchemaError(f"region_code must hold integers (GB/T 2260 codes); got {bad[:3]}")
     names_zh, codes = [], []
     for i, name in enumerate(regions):
         try:
@@ -220,6 +260,8 @@ def _region_coords(
 def _sector_coords(
     sectors: list[str], zh: Sequence[str] | None, en: Sequence[str] | None
 ) -> dict[str, Any]:
+    if not sectors:
+        raise SchemaError("sectors is empty; a table needs at least one sector")
     if len(set(sectors)) != len(sectors):
         dups = sorted({s for s in sectors if sectors.count(s) > 1})
         raise SchemaError(f"duplicated sector labels {dups}")
@@ -288,7 +330,7 @@ def from_frames(
         ("value_added", value_added, pd.DataFrame),
     ):
         if not isinstance(obj, kind):
-            raise TypeError(f"{name} must be a pandas.DataFrame, got {type(obj).__name__}")
+            raise ArgumentTypeError(f"{name} must be a pandas.DataFrame, got {type(obj).__name__}")
     multi = isinstance(intermediate_use.index, pd.MultiIndex)
     if multi:
         if region is not None:
@@ -307,6 +349,16 @@ def from_frames(
     va = list(dict.fromkeys(value_added.index.get_level_values(-1)))
 
     def rows_of(frame: pd.DataFrame | pd.Series, name: str, labels: list[str]) -> np.ndarray:
+        if multi:
+            if not isinstance(frame.index, pd.MultiIndex):
+                raise SchemaError(f"{name} must be indexed by (region, ...) like intermediate_use")
+            extra = [str(r) for r in dict.fromkeys(frame.index.get_level_values(0))]
+            extra = [r for r in extra if r not in set(map(str, regions))]
+            if extra:
+                raise SchemaError(
+                    f"{name} has the region(s) {extra}, which intermediate_use lacks; they "
+                    "would be dropped"
+                )
         blocks = []
         for r in regions:
             part = (frame.loc[r] if multi else frame).copy()
@@ -346,10 +398,21 @@ def _require_labels(index: pd.Index, labels: list[str], name: str, axis: str) ->
         raise SchemaError(
             f"{name} lacks the {axis} label(s) {missing}; it has {list(map(str, index))}"
         )
+    if index.has_duplicates:
+        dups = sorted({str(v) for v in index[index.duplicated()]})
+        raise SchemaError(f"{name} repeats the {axis} label(s) {dups}")
+    extra = [str(label) for label in index if label not in set(labels)]
+    if extra:
+        raise SchemaError(
+            f"{name} has the {axis} label(s) {extra}, which the table does not have (its "
+            f"sectors are the index of intermediate_use: {labels}); they would be dropped. "
+            "Add them to intermediate_use or remove them"
+        )
 
 
 def _numbers(values: np.ndarray, name: str) -> np.ndarray:
-    try:
-        return values.astype(float)
-    except (TypeError, ValueError) as err:
-        raise SchemaError(f"{name} must hold numbers: {err}") from None
+    return _as_float(values, name)
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

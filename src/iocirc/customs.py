@@ -43,7 +43,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc.errors import ConventionWarning, MissingFlowError, SchemaError, UnitError
+from iocirc._checks import check_labels, describe
+from iocirc.errors import (
+    ArgumentTypeError,
+    ConventionWarning,
+    MissingFlowError,
+    SchemaError,
+    UnitError,
+)
 from iocirc.indicators import _check_choice, _check_table, _ensure
 from iocirc.regions import province
 from iocirc.schema import CURRENCY_UNIT, available_flows, flow_values, member_coords
@@ -152,7 +159,7 @@ def with_customs_trade(
     >>> iocirc.validate(split) is split
     True
     """
-    _check_table(ds, ("final_use",), purpose="with_customs_trade")
+    ds = _check_table(ds, ("final_use",), purpose="with_customs_trade")
     _check_choice("on_negative", on_negative, ("raise", "warn", "ignore"))
     have = available_flows(ds)
     if "gross_outflow" not in have or "gross_inflow" not in have:
@@ -227,7 +234,9 @@ def with_customs_trade(
         "foreign_trade": "exports and imports from customs statistics "
         "(iocirc.with_customs_trade); domestic flows are the gross flows less them",
     }
-    return out
+    # A new table: the variables and coordinates taken over unchanged would otherwise share
+    # memory with the input, and an in-place edit of the result would reach it.
+    return out.copy(deep=True)
 
 
 def usd_to_cny(
@@ -268,7 +277,9 @@ def usd_to_cny(
     UnitError
         Unknown units, or ``from_unit`` not in dollars / ``to_unit`` not in yuan.
     SchemaError
-        Years without an exchange rate, or no year to convert at.
+        Years without an exchange rate, or no year to convert at; rates that
+        are not finite positive numbers or repeat a year; ``year=`` given for
+        values that have a year dimension (which says the year of each value).
 
     Notes
     -----
@@ -297,6 +308,16 @@ def usd_to_cny(
     rate = _year_array(rates, "rates")
     if "year" not in rate.dims:
         raise SchemaError("rates must be given by year (a year dimension, index or keys)")
+    check_labels(rate, ["year"], purpose="usd_to_cny rates")
+    _positive_rates(rate)
+    if year is not None and "year" in values.dims:
+        raise SchemaError(
+            f"year={year!r} was given but the values have a year dimension "
+            f"({sorted(map(int, values.indexes['year']))}), which says the year of each value; "
+            "select one with .sel(year=...) or leave out year="
+        )
+    if year is not None:
+        year = _year_argument(year)
     if "year" not in values.dims:
         if year is None:
             raise SchemaError(
@@ -423,7 +444,7 @@ def _customs_array(
     unit: str,
 ) -> xr.DataArray:
     if isinstance(values, xr.Dataset):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{name} must be a DataArray, not a Dataset; pass e.g. customs[{name!r}] from "
             "iocirc.read_customs_csv"
         )
@@ -442,7 +463,7 @@ def _customs_array(
             coords={"region": [str(k) for k in values]},
         )
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{name} must be a DataArray, a pandas.Series or a dict by region, "
             f"not {type(values).__name__}"
         )
@@ -486,15 +507,36 @@ def _customs_array(
     array = array.drop_vars([c for c in array.coords if c not in array.dims])
     if array.chunks is None:
         data = np.asarray(array.values, dtype=float)
-        if np.isnan(data).any() or (data < 0).any():
-            bad = np.isnan(data) | (data < 0)
+        if (~np.isfinite(data)).any() or (data < 0).any():
+            bad = ~np.isfinite(data) | (data < 0)
             where = ", ".join(
                 f"{dict(zip(array.dims, map(int, p), strict=True))}" for p in np.argwhere(bad)[:3]
             )
             raise SchemaError(
-                f"customs {name} must be non-negative numbers; got NaN or < 0 at {where}"
+                f"customs {name} must be finite non-negative numbers; got NaN, infinity or < 0 "
+                f"at {where}"
             )
     return array.astype(float)
+
+
+def _positive_rates(rate: xr.DataArray) -> None:
+    """Refuse exchange rates that are not finite positive numbers (CNY per USD)."""
+    data = np.asarray(rate.values)
+    if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
+        raise SchemaError(f"exchange rates must be numbers (CNY per USD); got {data.dtype} data")
+    data = data.astype(float)
+    bad = ~np.isfinite(data) | (data <= 0)
+    if bad.any():
+        raise SchemaError(
+            f"exchange rates must be finite positive numbers (CNY per USD); got "
+            f"{data[bad][0]!r} at {describe(rate, bad)}"
+        )
+
+
+def _year_argument(year: object) -> int:
+    if isinstance(year, bool | np.bool_) or not isinstance(year, int | np.integer):
+        raise SchemaError(f"year must be an integer year such as 2017, not {year!r}")
+    return int(year)
 
 
 def _new_flow_order(flows: list[str]) -> list[str]:
@@ -534,6 +576,11 @@ def _parse_unit(unit: str) -> tuple[float, str]:
         )
     exponent, currency = match.groups()
     currency = "USD" if currency.upper() == "USD" else "CNY"
+    if int(exponent or 0) > 15:
+        raise UnitError(
+            f"the currency unit {unit!r} has a scale of 10^{exponent}; scales up to 10^15 are "
+            "accepted (10^4 and 10^8 are those of the statistics)"
+        )
     return 10.0 ** int(exponent or 0), currency
 
 
@@ -572,9 +619,11 @@ def _year_array(values: object, name: str) -> xr.DataArray:
             dims="year",
             coords={"year": [int(k) for k in values]},
         )
+    if isinstance(values, bool | np.bool_):
+        raise ArgumentTypeError(f"{name} must be numbers, not the boolean {values!r}")
     if isinstance(values, int | float | np.number):
         return xr.DataArray(float(values))
-    raise TypeError(
+    raise ArgumentTypeError(
         f"{name} must be a DataArray, a pandas.Series, a mapping by year or a number, "
         f"not {type(values).__name__}"
     )
@@ -627,12 +676,20 @@ def _read_csv(
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise ReadError(f"cannot read the {what} CSV {path!r}: {err}") from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = [str(c).strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
+    repeated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if repeated:
+        raise ReadError(f"the {what} CSV {path!r} has the column(s) {repeated} more than once")
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ReadError(
             f"the {what} CSV {path!r} lacks the column(s) {missing}; it has "
             f"{list(frame.columns)}. Expected the columns {list(required)}"
+        )
+    if frame.empty:
+        raise ReadError(
+            f"the {what} CSV {path!r} has a header but no data rows; expected one row per "
+            f"{'pair' if 'origin' in required else 'region'} and year"
         )
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
@@ -642,25 +699,62 @@ def _read_csv(
     if "year" in frame.columns:
         try:
             frame["year"] = frame["year"].astype(int)
-        except ValueError as err:
+        except (ValueError, OverflowError) as err:
             raise ReadError(f"the {what} CSV {path!r} has a non-integer year: {err}") from None
     return frame
 
 
-def _numbers(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> pd.DataFrame:
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _parse_number(text: str) -> float | None:
+    """A number as written in a CSV cell, or None if it is not one, or is ambiguous.
+
+    Accepted: plain decimals (``1234.5``, ``-3``, ``1e6``) and thousands
+    separators in valid grouping (``1,234,567.5``). Refused: any other comma
+    (``1,5`` and ``2,75`` are decimal commas in much of the world, ``12,34`` is
+    neither), ``inf``, ``nan`` and anything else.
+    """
+    if _PLAIN_NUMBER.match(text):
+        value = float(text)
+    elif _GROUPED_NUMBER.match(text):
+        value = float(text.replace(",", ""))
+    else:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _numbers(
+    frame: pd.DataFrame, columns: tuple[str, ...], what: str, *, nonnegative: bool = True
+) -> pd.DataFrame:
     from iocirc.errors import ReadError
 
     frame = frame.copy()
     for column in columns:
-        converted = pd.to_numeric(frame[column].str.replace(",", ""), errors="coerce")
-        bad = converted.isna() & (frame[column] != "")
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ReadError(
-                f"the {what} CSV has a value that is not a number in column {column!r}, "
-                f"data row {row + 1}: {frame[column].iloc[row]!r}"
-            )
-        frame[column] = converted.astype(float)
+        converted = np.full(len(frame), np.nan)
+        for row, text in enumerate(frame[column].tolist()):
+            if text == "":
+                continue  # an empty cell: a pair the file does not report (NaN)
+            value = _parse_number(text)
+            if value is None:
+                hint = (
+                    "; a comma is read only as a thousands separator in groups of three digits "
+                    "(1,234,567.5), so write decimals with a point"
+                    if "," in text
+                    else ""
+                )
+                raise ReadError(
+                    f"the {what} CSV has a value that is not a number in column {column!r}, "
+                    f"data row {row + 1}: {text!r} (finite numbers only{hint})"
+                )
+            if nonnegative and value < 0:
+                raise ReadError(
+                    f"the {what} CSV has a negative value in column {column!r}, data row "
+                    f"{row + 1}: {text!r}; {column} cannot be negative"
+                )
+            converted[row] = value
+        frame[column] = converted
     return frame
 
 
@@ -684,3 +778,7 @@ def _region_name(label: Hashable) -> str:
 def _sector_code(label: Hashable) -> str:
     text = str(label).strip()
     return text.zfill(2) if text.isdigit() and len(text) < 2 else text
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -40,16 +41,24 @@ __all__ = [
     "MIRROR_COMMIT",
     "MIRROR_REPOSITORY",
     "PROVINCIAL_YEARS",
+    "WIOD_COMMIT",
+    "WIOD_REPOSITORY",
+    "WIOD_YEARS",
     "DownloadError",
     "base_url",
     "cache_root",
     "fetch",
+    "fetch_wiod",
     "file_url",
     "national_files",
     "province_of_file",
     "provincial_files",
     "provincial_paths",
     "registry",
+    "wiod_cache_root",
+    "wiod_file_url",
+    "wiod_registry",
+    "wiod_table_path",
 ]
 
 #: The public GitHub repository mirroring the official tables.
@@ -136,8 +145,14 @@ def cache_root() -> Path:
     -------
     pathlib.Path
         ``$IOCIRC_DATA`` when that environment variable is set (and not empty),
-        else pooch's per-user cache folder for iocirc
+        as an absolute path, else pooch's per-user cache folder for iocirc
         (``pooch.os_cache("iocirc")``, for example ``~/.cache/iocirc`` on Linux).
+
+    Notes
+    -----
+    A relative ``IOCIRC_DATA`` (``IOCIRC_DATA=../data python ...``) is resolved
+    once, against the working directory of the first time it is read (when
+    iocirc is imported), so a later ``os.chdir`` does not move the cache.
 
     Raises
     ------
@@ -151,8 +166,22 @@ def cache_root() -> Path:
     """
     configured = os.environ.get(DATA_ENV, "").strip()
     if configured:
-        return Path(configured).expanduser()
+        return _resolved_data_root(configured)
     return Path(_pooch().os_cache("iocirc"))
+
+
+# Value of IOCIRC_DATA -> its absolute path, resolved the first time the value is seen.
+_RESOLVED_ROOTS: dict[str, Path] = {}
+
+
+def _resolved_data_root(configured: str) -> Path:
+    if configured not in _RESOLVED_ROOTS:
+        _RESOLVED_ROOTS[configured] = Path(configured).expanduser().absolute()
+    return _RESOLVED_ROOTS[configured]
+
+
+if os.environ.get(DATA_ENV, "").strip():  # resolve a relative path before anyone chdirs
+    _resolved_data_root(os.environ[DATA_ENV].strip())
 
 
 def fetch(relative_path: str) -> Path:
@@ -193,7 +222,37 @@ def fetch(relative_path: str) -> Path:
     if target.is_file():
         _check_cached(target, expected)
         return target
+    _check_data_folder(folder, target)  # before anything creates a folder there
     return _download(relative_path, folder, expected)
+
+
+def _check_data_folder(folder: Path, target: Path) -> None:
+    """Refuse to download into a user's copy named by ``IOCIRC_DATA`` when that would go wrong.
+
+    ``IOCIRC_DATA`` naming the ``data-raw/`` folder itself would create
+    ``data-raw/data-raw/...`` inside the user's copy; a copy that cannot be
+    written to would fail half-way. Both are a :class:`DownloadError` before
+    any folder is created.
+    """
+    configured = os.environ.get(DATA_ENV, "").strip()
+    if not configured:
+        return
+    root = folder.parent
+    if root.name == MIRROR_FOLDER and not folder.is_dir():
+        raise DownloadError(
+            f"{DATA_ENV}={configured} is a {MIRROR_FOLDER}/ folder itself, and has no "
+            f"{target.name} at {target}: did you mean its parent, {DATA_ENV}={root.parent}? "
+            f"{DATA_ENV} names the folder that holds {MIRROR_FOLDER}/ (nothing was created)."
+        )
+    existing = target.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not os.access(existing, os.W_OK):
+        raise DownloadError(
+            f"{DATA_ENV}={configured} has no {target.name} at {target}, and {existing} cannot "
+            "be written to, so it cannot be downloaded there: complete the copy of "
+            f"{MIRROR_FOLDER}/, or point {DATA_ENV} to a writable folder (nothing was created)."
+        )
 
 
 # --- the provincial and national tables ---------------------------------------------------
@@ -379,6 +438,46 @@ def _normalize(relative_path: str) -> str:
     return path.removeprefix(f"{MIRROR_FOLDER}/")
 
 
+def verify_read(path: Path, data: bytes) -> None:
+    """Check the bytes a reader has just read from ``path`` against the registry.
+
+    For a file of the cache (``cache_root() / "data-raw" / <registered path>``)
+    the SHA-256 of ``data``, the very bytes that are parsed, must be the
+    registry's: a copy changed after :func:`fetch` checked it (or one never
+    fetched) is refused. Files elsewhere are not checked.
+
+    Raises
+    ------
+    DownloadError
+        The bytes are not the mirror's version of the file, naming it.
+    """
+    configured = os.environ.get(DATA_ENV, "").strip()
+    try:
+        root = cache_root() if configured else None
+    except ImportError:  # pragma: no cover - no IOCIRC_DATA and no pooch: nothing cached
+        return
+    if root is None:
+        try:
+            root = Path(_pooch().os_cache("iocirc"))
+        except ImportError:  # pragma: no cover
+            return
+    try:
+        relative = Path(path).resolve().relative_to((root / MIRROR_FOLDER).resolve())
+    except (ValueError, OSError):
+        return
+    key = _normalize(relative.as_posix())
+    expected = registry().get(key)
+    if expected is None:
+        return
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise DownloadError(
+            f"the cached file {path} is corrupted or not the mirror's version "
+            f"(SHA-256 {actual}, expected {expected}): it changed after it was checked. Delete "
+            f"it to download it again from {MIRROR_REPOSITORY}, or replace it with an intact copy."
+        )
+
+
 def _registered(relative_path: str) -> str:
     """The registry key of ``relative_path``, or a :class:`SchemaError`."""
     key = _normalize(relative_path)
@@ -447,9 +546,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=1024)
 def _sha256_cached(path: str, mtime_ns: int, size: int) -> str:
-    """:func:`_sha256`, remembered while the file's size and mtime do not change."""
+    """:func:`_sha256` of the file as it is now (``mtime_ns`` and ``size`` are not trusted).
+
+    The hash used to be remembered by (path, mtime, size), so a file changed in
+    place with its size and modification time restored passed the check. Hashing
+    what is there costs a few milliseconds per workbook; it is done every time.
+    """
     return _sha256(Path(path))
 
 
@@ -478,15 +581,61 @@ def _download(relative_path: str, folder: Path, expected: str) -> Path:
         retry_if_failed=_RETRIES,
         allow_updates=False,
     )
+    logger = pooch.get_logger()
+    # pooch logs the percent-encoded URL and every retry: one short line instead. (A filter,
+    # not setLevel: pooch's logger is outside logging's hierarchy, whose level cache would
+    # keep INFO enabled.)
+    logger.info("Downloading %s from %s", PurePosixPath(relative_path).name, MIRROR_REPOSITORY)
+    quiet = _BelowWarning()
+    logger.addFilter(quiet)
     try:
         return Path(fetcher.fetch(relative_path))
     except (OSError, ValueError) as error:
-        raise DownloadError(
-            f"cannot download {relative_path!r} from {file_url(relative_path)} to {target}: "
-            f"{type(error).__name__}: {error}. Check the network connection and try again, "
-            f"or set {DATA_ENV} to a folder holding a copy of the mirror's data-raw/ folder "
-            f"(https://github.com/{MIRROR_REPOSITORY}/tree/{MIRROR_COMMIT}/{MIRROR_FOLDER})."
-        ) from error
+        raise DownloadError(_download_failure(relative_path, target, error)) from error
+    finally:
+        logger.removeFilter(quiet)
+
+
+class _BelowWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def _download_failure(relative_path: str, target: Path, error: BaseException) -> str:
+    """One line: what was looked for, where, why the download failed, and what to do."""
+    text = re.sub(r"\S*%[0-9A-Fa-f]{2}\S*", "<url>", " ".join(str(error).split()))
+    host = re.search(r"Failed to resolve '([^']+)'", text)
+    refused = re.search(
+        r"Failed to establish a new connection: (?:\[Errno -?\d+\] )?([^'\"()]+)", text
+    )
+    if host:
+        why = f"no network connection (cannot resolve {host.group(1)})"
+    elif refused:
+        proxy = " to the proxy" if "proxy" in text.lower() else ""
+        why = f"cannot connect{proxy} ({refused.group(1).strip()})"
+    elif re.search(r"timed out", text, re.I):
+        why = "the connection timed out"
+    else:
+        cause = re.search(r"Caused by (.*)", text)  # urllib3's reason, after the URL
+        text = cause.group(1).rstrip(")") if cause else text
+        why = f"{type(error).__name__}: {text[:120]}{'...' if len(text) > 120 else ''}"
+    name = PurePosixPath(relative_path).name
+    configured = os.environ.get(DATA_ENV, "").strip()
+    if configured:
+        where = f"it is not under {DATA_ENV}={configured}"
+        todo = (
+            "Check the network connection and run again to download it there, or check that "
+            f"{DATA_ENV} names the folder holding a copy of the mirror's data-raw/ folder (not "
+            "data-raw/ itself)."
+        )
+    else:
+        where = f"it is not in the cache {target.parent}"
+        todo = (
+            "Check the network connection and run again, or set "
+            f"{DATA_ENV} to a folder holding a copy of the mirror's data-raw/ folder "
+            f"(github.com/{MIRROR_REPOSITORY})."
+        )
+    return f"cannot download {name} from {MIRROR_REPOSITORY}: {why}; {where}. {todo}"
 
 
 def _pooch() -> ModuleType:
@@ -500,3 +649,197 @@ def _pooch() -> ModuleType:
             f"data-raw/ from https://github.com/{MIRROR_REPOSITORY}"
         ) from error
     return pooch
+
+
+# --- the World Input-Output Database (2013 release) ------------------------------------------
+
+#: The public GitHub repository redistributing the WIOD 2013 world tables as R data files.
+WIOD_REPOSITORY = "bquast/wiod"
+#: The commit of :data:`WIOD_REPOSITORY` whose files :func:`wiod_registry` describes.
+WIOD_COMMIT = "59a28ac22fbd7751ea84c0f33722b5246b0af46d"
+#: Environment variable naming a folder laid out like that repository (``data/wiot_2011.RData``).
+WIOD_DATA_ENV = "IOCIRC_WIOD_DATA"
+#: Years of the WIOD 2013 world input-output tables.
+WIOD_YEARS: tuple[int, ...] = tuple(range(1995, 2012))
+
+
+@functools.cache
+def wiod_registry() -> Mapping[str, str]:
+    """The files of the WIOD repository and their SHA-256 hashes.
+
+    Returns
+    -------
+    Mapping of str to str
+        Path relative to the repository root (``data/wiot_2011.RData``) -> hex
+        SHA-256 digest. Read-only.
+
+    Examples
+    --------
+    >>> sorted(wiod_registry())[2:4]
+    ['data/wiot_1995.RData', 'data/wiot_1996.RData']
+    """
+    resource = files("iocirc") / "data" / "wiod_registry.csv"
+    with resource.open("r", encoding="utf-8") as handle:
+        rows = {row["path"]: row["sha256"].lower() for row in csv.DictReader(handle)}
+    return MappingProxyType(rows)
+
+
+def wiod_table_path(year: int) -> str:
+    """The repository path of the world input-output table of ``year`` (no download).
+
+    Parameters
+    ----------
+    year : int
+        One of :data:`WIOD_YEARS` (1995-2011).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    SchemaError
+        If there is no table of that year.
+
+    Examples
+    --------
+    >>> wiod_table_path(2011)
+    'data/wiot_2011.RData'
+    """
+    return f"data/wiot_{_known_year(year, WIOD_YEARS, 'WIOD 2013 world tables')}.RData"
+
+
+def wiod_file_url(relative_path: str) -> str:
+    """The download URL of a file of the WIOD repository at the pinned commit.
+
+    Parameters
+    ----------
+    relative_path : str
+        Path relative to the repository root, as in :func:`wiod_registry`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> wiod_file_url("data/wiot_2011.RData").rsplit("/", 3)[1:]
+    ['59a28ac22fbd7751ea84c0f33722b5246b0af46d', 'data', 'wiot_2011.RData']
+    """
+    return (
+        f"https://raw.githubusercontent.com/{WIOD_REPOSITORY}/{WIOD_COMMIT}/"
+        f"{quote(str(relative_path).strip('/'), safe='/')}"
+    )
+
+
+def wiod_cache_root() -> Path:
+    """The folder holding the cached copy of the WIOD repository's files.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$IOCIRC_WIOD_DATA`` when that environment variable is set (and not
+        empty), else the folder ``wiod`` in pooch's per-user cache folder for
+        iocirc. Files are kept there under their repository paths
+        (``data/wiot_2011.RData``).
+
+    Raises
+    ------
+    ImportError
+        If ``IOCIRC_WIOD_DATA`` is not set and pooch is not installed.
+
+    Examples
+    --------
+    >>> (wiod_cache_root() / "data").name
+    'data'
+    """
+    configured = os.environ.get(WIOD_DATA_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(_wiod_pooch().os_cache("iocirc")) / "wiod"
+
+
+def fetch_wiod(relative_path: str) -> Path:
+    """The local copy of a file of the WIOD repository, downloaded if it is not cached.
+
+    Parameters
+    ----------
+    relative_path : str
+        Path relative to the repository root, one of :func:`wiod_registry`
+        (see :func:`wiod_table_path`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``wiod_cache_root() / relative_path``, whose SHA-256 hash matches the
+        registry.
+
+    Raises
+    ------
+    SchemaError
+        If the path is not a file of the repository.
+    DownloadError
+        If the cached copy has a different hash, or the download fails or
+        yields a different file.
+    ImportError
+        If the file must be downloaded and pooch is not installed.
+
+    Examples
+    --------
+    >>> fetch_wiod(wiod_table_path(2011)).name
+    'wiot_2011.RData'
+    """
+    key = PurePosixPath(str(relative_path).replace("\\", "/").strip("/")).as_posix()
+    if key not in wiod_registry():
+        raise SchemaError(
+            f"{relative_path!r} is not a file of {WIOD_REPOSITORY}@{WIOD_COMMIT[:7]}; its "
+            f"files are {sorted(wiod_registry())}"
+        )
+    expected = wiod_registry()[key]
+    root = wiod_cache_root()
+    target = root.joinpath(*PurePosixPath(key).parts)
+    if target.is_file():
+        stat = target.stat()
+        actual = _sha256_cached(str(target), stat.st_mtime_ns, stat.st_size)
+        if actual != expected:
+            raise DownloadError(
+                f"the cached file {target} is corrupted or not the version of "
+                f"{WIOD_REPOSITORY}@{WIOD_COMMIT[:7]} (SHA-256 {actual}, expected {expected}). "
+                f"Delete it to download it again, or set {WIOD_DATA_ENV} to a folder holding "
+                "an intact copy of the repository's data/ folder."
+            )
+        return target
+    fetcher = _wiod_pooch().create(
+        path=root,
+        base_url=f"https://raw.githubusercontent.com/{WIOD_REPOSITORY}/{WIOD_COMMIT}/",
+        registry={key: f"sha256:{expected}"},
+        urls={key: wiod_file_url(key)},
+        retry_if_failed=_RETRIES,
+        allow_updates=False,
+    )
+    try:
+        return Path(fetcher.fetch(key))
+    except (OSError, ValueError) as error:
+        raise DownloadError(
+            f"cannot download {key!r} from {wiod_file_url(key)} to {target}: "
+            f"{type(error).__name__}: {error}. Check the network connection and try again, "
+            f"or set {WIOD_DATA_ENV} to a folder holding a copy of the data/ folder of "
+            f"https://github.com/{WIOD_REPOSITORY}/tree/{WIOD_COMMIT}"
+        ) from error
+
+
+def _wiod_pooch() -> ModuleType:
+    """The pooch module, or an ImportError that says how to do without it."""
+    try:
+        import pooch
+    except ImportError as error:
+        raise ImportError(
+            "downloading the WIOD tables needs pooch: pip install 'iocirc[read]' (or pip "
+            f"install pooch); or set {WIOD_DATA_ENV} to a folder holding a copy of the data/ "
+            f"folder of https://github.com/{WIOD_REPOSITORY}"
+        ) from error
+    return pooch
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

@@ -7,14 +7,22 @@ so ``except ValueError`` keeps working in code that does not know iocirc.
 
 from __future__ import annotations
 
+import numpy as np
+
 __all__ = [
+    "ArgumentError",
+    "ArgumentTypeError",
     "BalanceError",
     "BalanceWarning",
+    "ConditioningWarning",
     "ConventionWarning",
+    "ConvergenceError",
+    "ConvergenceWarning",
     "DownloadError",
     "IocircError",
     "IocircWarning",
     "MissingFlowError",
+    "ModelError",
     "ReadError",
     "SchemaError",
     "UnitError",
@@ -35,6 +43,13 @@ class SchemaError(IocircError, ValueError):
 
 class BalanceError(IocircError, ValueError):
     """An accounting identity of an IO table fails beyond the tolerance."""
+
+
+class ConvergenceError(BalanceError):
+    """An iterative balancing (RAS, GRAS) does not reach its margins within the iterations allowed.
+
+    The message names the margins (row or column, and the batch item) that stay off.
+    """
 
 
 class ReadError(IocircError, ValueError):
@@ -61,6 +76,22 @@ class DownloadError(IocircError, OSError):
     """
 
 
+class ArgumentError(IocircError, ValueError):
+    """An argument has a value the function does not accept (an unknown option, NaN)."""
+
+
+class ArgumentTypeError(IocircError, TypeError):
+    """An argument is of a type the function does not accept."""
+
+
+class ModelError(IocircError, np.linalg.LinAlgError):
+    """An input-output model cannot be solved: ``I - A`` is singular or not productive.
+
+    The message names the region. Derives from :class:`numpy.linalg.LinAlgError`
+    (a :class:`ValueError`), so code catching either keeps working.
+    """
+
+
 class IocircWarning(UserWarning):
     """Base class of iocirc's warnings."""
 
@@ -71,3 +102,15 @@ class BalanceWarning(IocircWarning):
 
 class ConventionWarning(IocircWarning):
     """A modelling convention yields values outside their meaningful range."""
+
+
+class ConditioningWarning(IocircWarning):
+    """A linear system is so ill-conditioned that its solution may be inaccurate."""
+
+
+class ConvergenceWarning(IocircWarning):
+    """An iterative balancing stopped before reaching its margins; the result is returned anyway."""
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from iocirc._checks import check_array
 from iocirc.customs import _no_duplicates, _numbers, _read_csv
 from iocirc.errors import SchemaError
 from iocirc.indicators import _check_percent
@@ -101,7 +102,7 @@ def freight_outflow_share(
     0.5
     """
     _check_percent(percent)
-    members = _members(od, group)
+    od, members = _checked(od, group)
     return _finish(
         _side_share(od, members, "origin", count_within_group),
         od,
@@ -153,7 +154,7 @@ def freight_receipt_share(
     0.5
     """
     _check_percent(percent)
-    members = _members(od, group)
+    od, members = _checked(od, group)
     return _finish(
         _side_share(od, members, "destination", count_within_group),
         od,
@@ -209,7 +210,7 @@ def freight_domestic_share(
     0.65
     """
     _check_percent(percent)
-    members = _members(od, group)
+    od, members = _checked(od, group)
     shipped = _side_share(od, members, "origin", count_within_group)
     received = _side_share(od, members, "destination", count_within_group)
     return _finish(
@@ -264,7 +265,7 @@ def freight_integration_level(
     2.7142857142857144
     """
     _check_percent(percent)
-    members = _members(od, group)
+    od, members = _checked(od, group)
     from_group = _in(od["origin"], members)
     to_group = _in(od["destination"], members)
     inside = _total(od.where(from_group & to_group, 0.0))
@@ -322,6 +323,32 @@ def read_freight_csv(path: str | PathLike[str] | Any) -> xr.DataArray:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def _checked(od: xr.DataArray, group: str | Iterable[str]) -> tuple[xr.DataArray, list[str]]:
+    """The freight array to compute with (values checked, lazily on dask) and the members."""
+    members = _members(od, group)
+    for dim in ("origin", "destination"):
+        index = od.indexes[dim]
+        if index.has_duplicates:
+            dups = sorted({str(v) for v in index[index.duplicated()]})
+            raise SchemaError(
+                f"freight dimension {dim!r} has the duplicated label(s) {dups}; each province "
+                "must occur once (its freight would be counted twice)"
+            )
+    origins = set(map(str, od.indexes["origin"]))
+    destinations = set(map(str, od.indexes["destination"]))
+    if origins != destinations:
+        raise SchemaError(
+            "freight must cover the same provinces as origins and as destinations (a square "
+            f"origin-destination matrix); origins only: {sorted(origins - destinations)}, "
+            f"destinations only: {sorted(destinations - origins)}. Reindex both axes to the "
+            "union, with 0 for pairs without freight"
+        )
+    if len(set(members)) != len(members):
+        dups = sorted({m for m in members if members.count(m) > 1})
+        raise SchemaError(f"the group lists the province(s) {dups} more than once")
+    return check_array(od, what="freight tonnes"), members
 
 
 def _members(od: xr.DataArray, group: str | Iterable[str]) -> list[str]:
@@ -417,3 +444,7 @@ def _finish(
         "group": ", ".join(members),
     }
     return result
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

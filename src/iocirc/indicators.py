@@ -33,7 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from iocirc.errors import SchemaError, UnitError
+from iocirc._checks import check_labels, check_units, check_values
+from iocirc.errors import ArgumentError, ArgumentTypeError, SchemaError, UnitError
 from iocirc.schema import VARIABLES, available_flows, flow_values, identity_terms, require_flows
 
 __all__ = [
@@ -118,9 +119,10 @@ def gdp(ds: xr.Dataset, by: Literal["region", "sector"] = "region") -> xr.DataAr
     True
     """
     _check_choice("by", by, ("region", "sector"))
-    _check_table(ds, ("value_added",), purpose="gdp")
+    ds = _check_table(ds, ("value_added",), purpose="gdp")
     result = _sector_value_added(ds) if by == "sector" else _regional_gdp(ds)
-    return result.rename("gdp").assign_attrs(_gdp_attrs(ds))
+    # A deep copy: never sharing data or coordinates with the input (lazy on dask data).
+    return result.rename("gdp").assign_attrs(_gdp_attrs(ds)).copy(deep=True)
 
 
 def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) -> xr.DataArray:
@@ -188,7 +190,7 @@ def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) ->
     """
     _check_choice("scope", scope, SCOPES)
     _check_percent(percent)
-    _check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
+    ds = _check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
     outflow, inflow = SCOPE_FLOWS[scope]
     require_flows(ds, [outflow, inflow], purpose=f"the {scope} circulation ratio")
     turnover = _sector_sum(flow_values(ds, outflow) + flow_values(ds, inflow))
@@ -272,7 +274,7 @@ def net_outflow_contribution(
     _check_choice("scope", scope, SCOPES)
     _check_choice("by", by, ("region", "sector"))
     _check_percent(percent)
-    _check_table(ds, ("final_use", "value_added"), purpose="net_outflow_contribution")
+    ds = _check_table(ds, ("final_use", "value_added"), purpose="net_outflow_contribution")
     net = _net_outflow(ds, scope)
     if by == "region":
         net = _sector_sum(net)
@@ -326,7 +328,7 @@ def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
     [100.0, 100.0, 100.0]
     """
     _check_percent(percent)
-    _check_table(ds, ("value_added",), purpose="value_added_share")
+    ds = _check_table(ds, ("value_added",), purpose="value_added_share")
     return _finish(
         _sector_value_added(ds) / _checked_gdp(ds),
         ds,
@@ -401,9 +403,9 @@ def _checked_gdp(ds: xr.Dataset) -> xr.DataArray:
     values = values.drop_vars([c for c in values.coords if c not in values.dims])
     return _ensure(
         values,
-        values <= 0,
+        ~(values > 0),  # NaN GDP too: "NaN <= 0" is False
         lambda where: (
-            f"GDP (total value added, {unit}) is zero or negative for {where}; the "
+            f"GDP (total value added, {unit}) is zero or negative for {where} (or NaN); the "
             "circulation indicators divide by GDP. Check the value-added rows of these "
             "regions or leave them out, e.g. ds.drop_sel(region=[...])"
         ),
@@ -435,7 +437,7 @@ def _finish(
     result = result.assign_coords(gdp=regional.drop_vars(keep))
     result.name = name
     result.attrs = attrs
-    return result
+    return result.copy(deep=True)  # never sharing data or coordinates with the input
 
 
 def _gdp_attrs(ds: xr.Dataset) -> dict[str, str]:
@@ -452,7 +454,7 @@ def _gdp_attrs(ds: xr.Dataset) -> dict[str, str]:
 
 def _check_percent(percent: object) -> None:
     if not isinstance(percent, bool | np.bool_):
-        raise TypeError(f"percent must be True or False, not {percent!r}")
+        raise ArgumentTypeError(f"percent must be True or False, not {percent!r}")
 
 
 def _check_choice(name: str, value: object, choices: Iterable[str]) -> None:
@@ -461,12 +463,17 @@ def _check_choice(name: str, value: object, choices: Iterable[str]) -> None:
         raise SchemaError(f"unknown {name} {value!r}; choose one of {list(choices)}")
 
 
-def _check_table(ds: xr.Dataset, variables: Iterable[str], *, purpose: str) -> None:
-    """Check what ``purpose`` reads of a table, from metadata only (never the data).
+def _check_table(ds: xr.Dataset, variables: Iterable[str], *, purpose: str) -> xr.Dataset:
+    """Check what ``purpose`` reads of a table; return the table to compute with.
 
-    The variables must exist with their dimensions, and every monetary variable
-    of the table must be in ``ds.attrs["currency_unit"]``.
+    The variables must exist with their dimensions, labels must be unique,
+    every monetary variable of the table must be in ``ds.attrs["currency_unit"]``,
+    and the values of the variables read must be allowed
+    (:func:`iocirc._checks.check_values`: no NaN where the schema does not allow
+    it, nothing infinite, no negative output). On dask data the value check is
+    part of the returned table's graph, so nothing is computed here.
     """
+    variables = tuple(variables)
     if not isinstance(ds, xr.Dataset):
         raise SchemaError(
             f"{purpose} takes a regional IO table (xarray.Dataset), got {type(ds).__name__}; "
@@ -493,13 +500,9 @@ def _check_table(ds: xr.Dataset, variables: Iterable[str], *, purpose: str) -> N
             f"{purpose}: the table has no 'currency_unit' attribute; set it, e.g. "
             "ds.attrs['currency_unit'] = '10^4 CNY' for the official tables"
         )
-    for name in VARIABLES:
-        if name in ds.data_vars and ds[name].attrs.get("units") != unit:
-            raise UnitError(
-                f"{purpose}: variable {name!r} has units {ds[name].attrs.get('units')!r} but "
-                f"the table's currency_unit is {unit!r}; all monetary variables must share it "
-                "(convert the variable and set its 'units' attribute)"
-            )
+    check_units(ds, purpose=purpose)
+    check_labels(ds, ("region", "sector", "sector_to", "flow", "va_component"), purpose=purpose)
+    return check_values(ds, variables, purpose=purpose)
 
 
 def _ensure(
@@ -520,7 +523,7 @@ def _ensure(
     """
     extra = [d for d in bad.dims if d not in values.dims]
     if extra:
-        raise ValueError(f"the check has dimensions {extra} that the values lack")
+        raise ArgumentError(f"the check has dimensions {extra} that the values lack")
     bad = bad.transpose(*[d for d in values.dims if d in bad.dims])
     if values.chunks is None and bad.chunks is None:
         _check_block(values, bad, message, action, error, warning)
@@ -564,3 +567,7 @@ def _describe(labelled: xr.DataArray, flags: np.ndarray, limit: int = 5) -> str:
         described.append("(" + ", ".join(parts) + ")" if len(parts) != 1 else parts[0])
     more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
     return ", ".join(described) + more
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

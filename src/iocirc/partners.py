@@ -29,6 +29,7 @@ from typing import Any, Literal
 import pandas as pd
 import xarray as xr
 
+from iocirc._checks import check_array, check_labels
 from iocirc.aggregation import _group_members
 from iocirc.customs import _no_duplicates, _numbers, _parse_unit, _read_csv
 from iocirc.errors import ReadError, SchemaError
@@ -103,7 +104,7 @@ def partner_group_totals(
     >>> partner_group_totals(trade).sel(direction="export").values.tolist()
     [20.5]
     """
-    _check_partner_array(trade)
+    trade = _check_partner_array(trade)
     _check_choice("on_missing", on_missing, ("raise", "skip"))
     groups = PARTNER_GROUPS if groups is None else groups
     available = [str(p) for p in trade.indexes["partner"]]
@@ -157,7 +158,7 @@ def partner_group_share(
     >>> round(float(share), 2), share.attrs["units"]
     (66.67, '%')
     """
-    _check_partner_array(trade)
+    trade = _check_partner_array(trade)
     _check_percent(percent)
     groups = PARTNER_GROUPS if groups is None else groups
     if group not in groups:
@@ -242,8 +243,16 @@ def read_partner_trade_csv(path: str | PathLike[str] | Any) -> xr.DataArray:
     return array
 
 
-def _check_partner_array(trade: Any) -> None:
+def _check_partner_array(trade: Any) -> xr.DataArray:
+    """The trade array to compute with: labels unique, values finite and non-negative (checked
+    lazily on dask data)."""
     if not isinstance(trade, xr.DataArray):
         raise SchemaError(f"trade must be an xarray.DataArray, got {type(trade).__name__}")
     if "partner" not in trade.dims or "partner" not in trade.indexes:
         raise SchemaError(f"trade needs a labelled 'partner' dimension; it has {trade.dims}")
+    check_labels(trade, [str(d) for d in trade.dims], purpose="partner trade")
+    return check_array(trade, what="partner trade values")
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
 from iocirc.construct import from_arrays
 from iocirc.errors import SchemaError
 from iocirc.schema import DIMS, VARIABLES
-from iocirc.validation import check_structure
+from iocirc.validation import check_structure, validate
 
 __all__ = ["from_tidy", "to_tidy"]
 
@@ -88,7 +89,45 @@ def _metadata(ds: xr.Dataset) -> dict[str, Any]:
         "flows": [str(f) for f in ds.indexes["flow"]],
         "va_components": [str(k) for k in ds.indexes["va_component"]],
         "var_attrs": {name: dict(ds[name].attrs) for name in VARIABLES},
+        "extra_coords": _extra_coords(ds),
     }
+
+
+def _known_failures(meta: dict[str, Any], regions: list[str]) -> list[str]:
+    """The regions whose balance failures the reader recorded in ``attrs["balance_failures"]``."""
+    text = str(meta.get("attrs", {}).get("balance_failures", "") or "")
+    if not text.strip():
+        return []
+    if len(regions) == 1:
+        return list(regions)
+    named = [part.split(":", 1)[0].strip() for part in text.split(" | ") if ":" in part]
+    return [r for r in regions if r in named]
+
+
+def _extra_coords(ds: xr.Dataset) -> dict[str, Any]:
+    """Coordinates beyond the schema's (``source_file`` of the reader, a user's own), so that
+    :func:`from_tidy` restores them: dimensions, values, dtype and attributes."""
+    standard = set(ds.indexes) | {c for spec in DIMS.values() for c in spec.coords}
+    extra: dict[str, Any] = {}
+    for name, coord in ds.coords.items():
+        if name in standard:
+            continue
+        values = coord.values.tolist()
+        try:
+            json.dumps(values)
+            json.dumps(dict(coord.attrs))
+        except (TypeError, ValueError):
+            raise SchemaError(
+                f"to_tidy: the coordinate {name!r} holds {coord.dtype} values that cannot travel "
+                "in the frame's metadata; drop it (ds.drop_vars(...)) or convert it to strings"
+            ) from None
+        extra[str(name)] = {
+            "dims": [str(d) for d in coord.dims],
+            "values": values,
+            "dtype": coord.dtype.str,
+            "attrs": dict(coord.attrs),
+        }
+    return extra
 
 
 def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
@@ -135,6 +174,12 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
         values = frame.loc[frame["variable"] == variable, column].astype(str)
         return list(dict.fromkeys(values))
 
+    unknown = sorted(set(map(str, frame["variable"])) - set(_AXES))
+    if unknown:
+        raise SchemaError(
+            f"the tidy frame has rows of the unknown variable(s) {unknown}; it holds "
+            f"{list(_AXES)} only (rows of other variables would be dropped)"
+        )
     regions = meta["regions"] if meta else list(dict.fromkeys(frame["region"].astype(str)))
     sectors = meta["sectors"] if meta else labels("total_output", "row")
     flows = meta["flows"] if meta else labels("final_use", "column")
@@ -156,7 +201,19 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
             raise SchemaError(
                 f"the tidy frame lacks {len(absent)} cells of {name!r}, e.g. {absent[0]}"
             )
-        values = series.reindex(index).to_numpy(dtype=float)
+        stray = pd.MultiIndex.from_tuples(series.index).difference(index)
+        if len(stray):
+            raise SchemaError(
+                f"the tidy frame has {len(stray)} cells of {name!r} outside the table's labels, "
+                f"e.g. {stray[0]}; they would be dropped"
+            )
+        try:
+            values = pd.to_numeric(series.reindex(index), errors="raise").to_numpy(dtype=float)
+        except (TypeError, ValueError) as err:
+            raise SchemaError(
+                f"the tidy frame's values of {name!r} are not all numbers ({err}); write them "
+                "as plain decimals (a comma is not a decimal point)"
+            ) from None
         shape = (len(regions), len(row_labels)) + ((len(col_labels),) if col else ())
         arrays[name] = values.reshape(shape)
     options: dict[str, Any] = {}
@@ -170,6 +227,12 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
             "currency_unit": attrs.pop("currency_unit"),
             "attrs": attrs,
         }
+    known = _known_failures(meta, regions) if meta and "on_imbalance" not in kwargs else []
+    if known:
+        # The table was read with balance failures its reader reported (attrs
+        # "balance_failures", e.g. 2002 Fujian): those regions are restored as they were,
+        # the others are checked as usual.
+        options["validate"] = False
     ds = from_arrays(
         arrays["intermediate_use"],
         arrays["final_use"],
@@ -181,8 +244,21 @@ def from_tidy(frame: pd.DataFrame, **kwargs: Any) -> xr.Dataset:
         va_components=va,
         **(options | kwargs),
     )
+    if known:
+        validate(ds, on_imbalance="ignore")  # structure and values of every region
+        rest = [r for r in regions if r not in known]
+        if rest:
+            validate(ds.sel(region=rest), rtol=kwargs.get("rtol"))
     if meta:
         ds.attrs = dict(meta["attrs"])
         for name, var_attrs in meta["var_attrs"].items():
             ds[name].attrs = var_attrs
+        for name, spec in meta.get("extra_coords", {}).items():
+            values = np.array(spec["values"], dtype=np.dtype(spec["dtype"]))
+            ds = ds.assign_coords({name: (tuple(spec["dims"]), values)})
+            ds[name].attrs = dict(spec["attrs"])
     return ds
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

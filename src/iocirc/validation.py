@@ -21,19 +21,28 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc.errors import BalanceError, BalanceWarning, SchemaError, UnitError
-from iocirc.schema import DIMS, VARIABLES, identity_terms, is_numeric, members
+from iocirc._checks import check_tolerance, check_values
+from iocirc.errors import ArgumentError, BalanceError, BalanceWarning, SchemaError, UnitError
+from iocirc.schema import DIMS, TABLE_DIMS, VARIABLES, identity_terms, is_numeric, members
 
 __all__ = ["balance_report", "validate"]
 
+#: Relative tolerance of the identities of a table without a printed precision (built from
+#: arrays): only float noise passes.
 DEFAULT_RTOL = 1e-6
+#: Relative tolerance of a table read from a workbook (``attrs["rounding_step"]`` set by the
+#: reader): twice the reader's own (:data:`iocirc.readers._checks.RTOL`), because an identity
+#: of :func:`validate` combines two of the reader's checks (total input against output, and
+#: total input against its parts), so that a table the reader reads without a
+#: :class:`~iocirc.errors.BalanceWarning` validates.
+PRINTED_RTOL = 2e-4
 
 
 def validate(
     ds: xr.Dataset,
     *,
-    rtol: float = DEFAULT_RTOL,
-    atol: float = 0.0,
+    rtol: float | None = None,
+    atol: float | None = None,
     on_imbalance: Literal["raise", "warn", "ignore"] = "raise",
 ) -> xr.Dataset:
     """Check that ``ds`` is a well-formed, balanced regional IO table.
@@ -42,15 +51,23 @@ def validate(
     ----------
     ds : xarray.Dataset
         The table (see :mod:`iocirc.schema`). Extra dimensions (``year``,
-        ``scenario``, ...) on the variables are allowed and checked alike.
-    rtol : float
+        ``scenario``, ...) on the variables are allowed and checked alike. A
+        multi-regional table (:func:`iocirc.mrio.is_mrio`) is checked by
+        :func:`iocirc.mrio.validate`.
+    rtol : float, optional
         Tolerance of the identities, relative to the sum of the absolute
         values of the terms of each identity (so rounding in large sectors and
-        exact zeros in empty ones are both judged fairly).
-    atol : float
+        exact zeros in empty ones are both judged fairly). Default:
+        :data:`PRINTED_RTOL` (2e-4) for a table read from a workbook, whose
+        ``attrs["rounding_step"]`` records the precision of the printed
+        numbers, else :data:`DEFAULT_RTOL` (1e-6).
+    atol : float, optional
         Absolute tolerance, in the table's currency unit: residuals below it
         pass whatever ``rtol`` says (for float noise in near-empty sectors of
-        published tables).
+        published tables). Default: for a table with ``attrs["rounding_step"]``
+        :math:`u`, half a printed unit for each number in an identity,
+        :math:`u (n_\text{sectors} + n_\text{terms} + 3) / 2` (the rounding
+        allowance of the reader), else 0.
     on_imbalance : {"raise", "warn", "ignore"}
         What to do when an identity fails: raise :class:`BalanceError`, issue
         a :class:`~iocirc.errors.BalanceWarning`, or nothing.
@@ -99,11 +116,43 @@ def validate(
     iocirc.errors.BalanceError: the ... identity ... fails for region 'Liaoning', sector '02' ...
     """
     if on_imbalance not in ("raise", "warn", "ignore"):
-        raise ValueError(f"on_imbalance must be 'raise', 'warn' or 'ignore', not {on_imbalance!r}")
+        raise ArgumentError(
+            f"on_imbalance must be 'raise', 'warn' or 'ignore', not {on_imbalance!r}"
+        )
+    if isinstance(ds, xr.Dataset) and _is_mrio(ds):
+        # A multi-regional table: checked by its own validator (imported here, not at the
+        # top, because iocirc.mrio builds on this module).
+        from iocirc.mrio import validate as validate_mrio
+
+        given = {k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None}
+        return validate_mrio(ds, on_imbalance=on_imbalance, **given)
     check_structure(ds)
+    rtol, atol = default_tolerances(ds, rtol, atol)
     if on_imbalance != "ignore":
         _check_balance(ds, rtol=rtol, atol=atol, on_imbalance=on_imbalance)
     return ds
+
+
+def default_tolerances(
+    ds: xr.Dataset, rtol: float | None, atol: float | None
+) -> tuple[float, float]:
+    """``(rtol, atol)`` of :func:`validate`: those given (checked), else the table's defaults."""
+    given = ds.attrs.get("rounding_step")
+    step = float(given) if isinstance(given, int | float | np.number) else 0.0
+    printed = bool(np.isfinite(step) and step > 0)
+    if rtol is None:
+        rtol = PRINTED_RTOL if printed else DEFAULT_RTOL
+    if atol is None:
+        atol = 0.0
+        if printed:
+            n_terms = max(ds.sizes.get("flow", 0), ds.sizes.get("va_component", 0))
+            atol = 0.5 * step * (ds.sizes.get("sector", 0) + n_terms + 3)
+    return check_tolerance(rtol, atol)
+
+
+def _is_mrio(ds: xr.Dataset) -> bool:
+    """A multi-regional table: ``attrs["table_kind"] == "mrio"`` or a ``region_to`` dimension."""
+    return ds.attrs.get("table_kind") == "mrio" or "region_to" in ds.dims
 
 
 def check_structure(ds: xr.Dataset) -> None:
@@ -132,7 +181,8 @@ def check_structure(ds: xr.Dataset) -> None:
             raise SchemaError(
                 f"variable {spec.name!r} holds {var.dtype} data; expected numbers (float64)"
             )
-    for dim, dim_spec in DIMS.items():
+    for dim in TABLE_DIMS:
+        dim_spec = DIMS[dim]
         if dim not in ds.indexes:
             raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
         index = ds.indexes[dim]
@@ -163,30 +213,11 @@ def check_structure(ds: xr.Dataset) -> None:
 
 
 def _check_values(ds: xr.Dataset) -> None:
-    for spec in VARIABLES.values():
-        var = ds[spec.name]
-        null = var.isnull()
-        if spec.nan_allowed:
-            # NaN means "this region does not report this flow": the whole column, or nothing.
-            partial = null.any("sector") & ~null.all("sector")
-            if bool(partial.any()):
-                where = _first_label(partial)
-                raise SchemaError(
-                    f"variable {spec.name!r} is NaN for some sectors only at {where}; NaN marks "
-                    "a flow a region does not report and must cover every sector of it"
-                )
-        elif bool(null.any()):
-            raise SchemaError(
-                f"variable {spec.name!r} has NaN at {_first_label(null)}; it must be complete"
-            )
-        infinite = abs(var) == np.inf
-        if bool(infinite.any()):
-            raise SchemaError(f"variable {spec.name!r} is infinite at {_first_label(infinite)}")
-        if spec.nonnegative and bool((var < 0).any()):
-            raise SchemaError(
-                f"variable {spec.name!r} is negative at {_first_label(var < 0)}; "
-                "total output cannot be negative"
-            )
+    """The registry-driven value check shared with every function that computes."""
+    problems = check_values(ds, purpose="validate")
+    for name in VARIABLES:  # dask-backed variables: the checks run now, as validation computes
+        if problems[name].chunks is not None:
+            problems[name].data.compute()
 
 
 def _check_units(ds: xr.Dataset) -> None:
@@ -342,7 +373,9 @@ def balance_report(ds: xr.Dataset) -> pd.DataFrame:
     Parameters
     ----------
     ds : xarray.Dataset
-        A structurally valid IO table.
+        A structurally valid IO table; for a multi-regional table
+        (:func:`iocirc.mrio.is_mrio`) the rows are its origin and the columns
+        its destination region-sectors.
 
     Returns
     -------
@@ -369,6 +402,10 @@ def balance_report(ds: xr.Dataset) -> pd.DataFrame:
     >>> float(report["residual"].abs().max())
     0.0
     """
+    if isinstance(ds, xr.Dataset) and _is_mrio(ds):
+        from iocirc.mrio._table import balance_report as mrio_balance_report
+
+        return mrio_balance_report(ds)
     check_structure(ds)
     rows, cols = identity_residuals(ds)
     frames = []
@@ -383,3 +420,7 @@ def balance_report(ds: xr.Dataset) -> pd.DataFrame:
     report = pd.concat(frames, ignore_index=True)
     order = report["relative_residual"].abs().sort_values(ascending=False, kind="stable").index
     return report.loc[order].reset_index(drop=True)
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

@@ -83,7 +83,15 @@ All functions take a table (see :mod:`iocirc.schema`) and return new
 :class:`xarray.DataArray` or :class:`xarray.Dataset` objects; they keep extra
 dimensions (``year``, ``scenario``) and work lazily on dask-backed tables
 (apart from the check of :math:`m`, which computes the shares). They check the
-table's structure, not its balance: call :func:`iocirc.validate` for that.
+table's structure and values, not its balance (call :func:`iocirc.validate` for
+that): NaN where the schema does not allow it, infinite values, negative output,
+units that differ between variables and duplicated labels are a
+:class:`~iocirc.errors.SchemaError` or :class:`~iocirc.errors.UnitError` naming
+the cell (on dask data, when the result is computed). A system that is singular
+or not productive (a non-negative coefficient matrix with spectral radius 1 or
+more) is a :class:`~iocirc.errors.ModelError` naming the region; one whose
+reciprocal condition number is below ``1e-10`` gives a
+:class:`~iocirc.errors.ConditioningWarning`.
 Linear systems are solved by LU factorisation, once per region; no inverse is
 formed except by :func:`leontief_inverse` and :func:`ghosh_inverse`.
 """
@@ -152,3 +160,7 @@ SHARE_TOLERANCE = _model.SHARE_TOLERANCE
 
 #: Sources of final demand, in the order results list them.
 SOURCES: tuple[str, ...] = _model.SOURCES
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

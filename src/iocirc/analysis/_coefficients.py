@@ -48,7 +48,7 @@ def technical_coefficients(ds: xr.Dataset) -> xr.DataArray:
     >>> bool((a.sum("sector") < 1).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     inv_x = _safe_reciprocal(_rows_to_columns(_bare(ds["total_output"])))
     a = _bare(ds["intermediate_use"]) * inv_x
     return _finish(a, ds, "technical coefficients", _DIMLESS, name="technical_coefficients")
@@ -92,7 +92,7 @@ def local_coefficients(
     >>> bool((al <= analysis.technical_coefficients(ds)).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, "local", convention)
     a = model.z * model.keep * _rows_to_columns(model.inv_x)
     return _finish(
@@ -150,7 +150,7 @@ def outside_supply_share(
     >>> bool(((m >= 0) & (m <= 1)).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, "local", convention)
     assert model.share is not None
     return _finish(
@@ -202,7 +202,7 @@ def allocation_coefficients(
     >>> bool((local < 1).all()), bool((total > 1).any())  # intermediate use exceeds output
     (True, True)
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     b = model.z * (model.keep * model.inv_x)
     return _finish(

@@ -19,7 +19,7 @@ from iocirc.analysis._model import (
     _model_attrs,
     _restore,
 )
-from iocirc.errors import SchemaError
+from iocirc.errors import ArgumentError, ArgumentTypeError, SchemaError
 
 
 def hypothetical_extraction(
@@ -84,15 +84,24 @@ def hypothetical_extraction(
     >>> bool((he["complete"] >= ds["total_output"].sel(sector=["03", "06"])).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     index = model.x.indexes["sector"]
+    if isinstance(sectors, str):
+        # A string is a sequence of characters: "12" would extract sectors "1" and "2".
+        raise ArgumentTypeError(
+            f"sectors must be a list of sector labels, not the string {sectors!r}; "
+            f"write [{sectors!r}] to extract that one sector"
+        )
     chosen = list(index) if sectors is None else [str(s) for s in sectors]
+    if not chosen:
+        raise ArgumentError("sectors is empty; give the sectors to extract (or None for all)")
     unknown = [s for s in chosen if s not in index]
     if unknown:
         raise SchemaError(f"unknown sector(s) {unknown}; the table has {list(index)}")
     if len(set(chosen)) != len(chosen):
-        raise ValueError(f"duplicated sectors in {chosen}")
+        dups = sorted({s for s in chosen if chosen.count(s) > 1})
+        raise ArgumentError(f"sectors lists the sector(s) {dups} more than once: {chosen}")
     unit = np.zeros((len(index), len(chosen)))
     unit[index.get_indexer(chosen), np.arange(len(chosen))] = 1.0
     eye = xr.DataArray(
@@ -131,7 +140,7 @@ def hypothetical_extraction(
     for name, long_name in names.items():
         result[name].attrs = {"long_name": long_name, "units": unit_name}
     result.attrs = _model_attrs(model)
-    return result
+    return result.copy(deep=True)  # never sharing memory with the input
 
 
 def _pick(da: xr.DataArray, chosen: list[str]) -> xr.DataArray:

@@ -56,7 +56,7 @@ def ghosh_inverse(
     >>> bool(np.allclose(g, big_l * x / x[:, None]))
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     inverse = _inverse(model, ghosh=True)
     return _finish(
@@ -107,7 +107,7 @@ def ghosh_output(
     >>> bool((abs(x - ds["total_output"]) <= 1e-6 * ds["total_output"]).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     w = model.primary if primary_inputs is None else _user_vector(primary_inputs, "primary_inputs")
     unit = _currency(ds) if primary_inputs is None else str(primary_inputs.attrs.get("units", ""))

@@ -30,7 +30,7 @@ from iocirc.analysis._model import (
     _restore,
     _user_vector,
 )
-from iocirc.errors import MissingFlowError
+from iocirc.errors import ArgumentError, MissingFlowError
 from iocirc.schema import identity_terms
 
 
@@ -77,7 +77,7 @@ def final_demand_by_source(
     >>> list(gross.indexes["source"])
     ['consumption', 'capital_formation', 'gross_outflow', 'other']
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     f = model.demand.where(model.reported)
     return _finish(
@@ -113,8 +113,11 @@ def leontief_inverse(
 
     Raises
     ------
-    numpy.linalg.LinAlgError
-        If :math:`I - A` is singular.
+    iocirc.errors.ModelError
+        If :math:`I - A` of a region is singular or not productive (a
+        :class:`numpy.linalg.LinAlgError` too), naming the region.
+    iocirc.errors.SchemaError
+        NaN, infinite or negative values where the schema forbids them.
 
     Notes
     -----
@@ -135,7 +138,7 @@ def leontief_inverse(
     >>> bool(np.allclose((eye - a.values) @ big_l.values, eye))
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     inverse = _inverse(model)
     return _finish(
@@ -186,7 +189,7 @@ def leontief_output(
     >>> bool((abs(x - ds["total_output"]) <= 1e-9 * ds["total_output"]).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     if final_demand is None:
         f = model.demand.sum("source")
@@ -235,7 +238,7 @@ def output_multipliers(
     >>> bool((local <= total).all()), bool((local >= 1).all())
     (True, True)
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     _, mult = _solve(model, lhs=xr.ones_like(model.x))
     assert mult is not None
@@ -291,7 +294,7 @@ def value_added_multipliers(
     >>> bool(((mult > 0) & (mult <= 1)).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     if by_component:
         va = _bare(ds["value_added"])
@@ -371,7 +374,7 @@ def induced_effects(
     >>> bool((abs(fx["value_added_induced"].sum(["source", "sector"]) - fx["gdp"]) < 1e-6).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     lhs = xr.concat([xr.ones_like(model.x), model.v], dim="_row")
     induced, mult = _solve(model, rhs=model.demand, rhs_dim="source", lhs=lhs, lhs_dim="_row")
@@ -407,7 +410,7 @@ def induced_effects(
         long_name, units = described[str(name)]
         out[name].attrs = {"long_name": long_name, "units": units}
     out.attrs = _model_attrs(model)
-    return out
+    return out.copy(deep=True)  # never sharing memory with the input
 
 
 def output_by_demand_source(
@@ -444,7 +447,7 @@ def output_by_demand_source(
     >>> bool((abs(out.sum("source") - ds["total_output"]) < 1e-6).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, kind, convention)
     induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
     assert induced is not None
@@ -506,9 +509,9 @@ def value_added_by_demand_source(
     >>> bool((abs(va.sum("source") - gdp) < 1e-6).all())
     True
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     if by not in (None, "sector", "product"):
-        raise ValueError(f"by must be None, 'sector' or 'product', not {by!r}")
+        raise ArgumentError(f"by must be None, 'sector' or 'product', not {by!r}")
     model = _model(ds, kind, convention)
     if by == "product":
         _, mult = _solve(model, lhs=model.v)
@@ -596,7 +599,7 @@ def circulation_value_added_share(
     >>> list(gross.indexes["source"])
     ['gross_outflow']
     """
-    _check_table(ds)
+    ds = _check_table(ds)
     model = _model(ds, "local", convention)
     demand_sources = list(model.demand.indexes["source"])
     raw_sources = list(model.raw.indexes["source"])
@@ -658,4 +661,4 @@ def circulation_value_added_share(
     for name, (long_name, units) in described.items():
         out[name].attrs = {"long_name": long_name, "units": units}
     out.attrs = _model_attrs(model)
-    return out
+    return out.copy(deep=True)  # never sharing memory with the input

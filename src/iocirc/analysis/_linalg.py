@@ -5,14 +5,31 @@ LU factors by LAPACK, triangular solves on both sides, and the explicit inverses
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
-from scipy.linalg import lapack
 
-from iocirc.analysis._model import _columns_to_rows, _Model
+from iocirc.analysis._model import _columns_to_rows, _Model, _stacklevel
+from iocirc.errors import ConditioningWarning, ModelError
+
+
+class _LazyLapack:
+    """``scipy.linalg.lapack``, imported on first use: ``import iocirc`` stays quick."""
+
+    def __getattr__(self, name: str) -> Any:
+        from scipy.linalg import lapack as module
+
+        return getattr(module, name)
+
+
+lapack = _LazyLapack()
+
+#: ``I - A`` with a reciprocal condition number below this warns (its solution may have lost
+#: most of its digits: entries of 1e11 from a system that is singular up to rounding).
+RCOND_WARN = 1e-10
 
 
 def _solve(
@@ -48,14 +65,18 @@ def _solve(
         in_core.append([lhs_dim, "sector"])
         out_core.append([lhs_dim, "sector_to"])
     kernel = _SolveKernel(rhs is not None, lhs is not None, ghosh)
-    result = xr.apply_ufunc(
+    result = _labelled_call(
         kernel,
-        *args,
-        input_core_dims=in_core,
-        output_core_dims=out_core,
-        dask="parallelized",
-        output_dtypes=[float] * len(out_core),
-        dask_gufunc_kwargs={"allow_rechunk": True},
+        args,
+        in_core,
+        {
+            "input_core_dims": in_core,
+            "output_core_dims": out_core,
+            "dask": "parallelized",
+            "output_dtypes": [float] * len(out_core),
+            "dask_gufunc_kwargs": {"allow_rechunk": True},
+        },
+        ghosh,
     )
     outputs = list(result) if isinstance(result, tuple) else [result]
     outputs = [o.squeeze([d for d in drop if d in o.dims], drop=True) for o in outputs]
@@ -117,7 +138,7 @@ class _SolveKernel:
             out_l = np.empty((*batch, lhs.shape[-2], n))
             outputs.append(out_l)
         for idx in np.ndindex(*batch):
-            lu, piv = _factor(z_b[idx], x_b[idx], k_b[idx], ghosh=self.ghosh)
+            lu, piv = _factor(z_b[idx], x_b[idx], k_b[idx], ghosh=self.ghosh, idx=idx)
             perm = _permutation(piv)
             if rhs is not None:
                 out_r[idx] = _solve_m(lu, perm, rhs_b[idx])
@@ -126,8 +147,110 @@ class _SolveKernel:
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
 
+class _Unsolvable(ModelError):
+    """Raised by a kernel for one system of the batch; re-raised as ModelError with labels
+    (on dask data, where positions are local to a block, it reaches the user as it is)."""
+
+    def __init__(self, idx: tuple[int, ...], text: str) -> None:
+        super().__init__(text)
+        self.idx = idx
+        self.text = text
+
+
+class _IllConditioned(ConditioningWarning):
+    """Issued by a kernel for one system; re-issued as ConditioningWarning with labels."""
+
+    def __init__(self, idx: tuple[int, ...], text: str) -> None:
+        super().__init__(text)
+        self.idx = idx
+        self.text = text
+
+
+def _labelled_call(
+    kernel: Any,
+    args: list[xr.DataArray],
+    in_core: list[list[Hashable]],
+    options: dict[str, Any],
+    ghosh: bool,
+) -> Any:
+    """``xr.apply_ufunc(kernel, *args, **options)``, with the kernel's refusals and warnings
+    naming the region (and extra dimensions) of the system they are about."""
+    batch_dims: list[Hashable] = []
+    for arg, core in zip(args, in_core, strict=True):
+        for d in arg.dims:
+            if d not in core and d not in batch_dims:
+                batch_dims.append(d)
+    labels = {d: (args[0].indexes.get(d) if d in args[0].indexes else None) for d in batch_dims}
+    for arg in args:
+        for d in batch_dims:
+            if labels[d] is None and d in arg.indexes:
+                labels[d] = arg.indexes[d]
+
+    def where(idx: tuple[int, ...]) -> str:
+        # Only numpy data gets here (on dask data the kernel runs, and raises, at compute time).
+        if len(idx) != len(batch_dims):
+            return "one of the regions"
+        parts = []
+        for d, i in zip(batch_dims, idx, strict=True):
+            index = labels[d]
+            parts.append(f"{d}={index[i]!r}" if index is not None else f"{d}={i}")
+        return ", ".join(parts) if parts else "the table"
+
+    which = "B" if ghosh else "A"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", _IllConditioned)
+        try:
+            result = xr.apply_ufunc(kernel, *args, **options)
+        except _Unsolvable as err:
+            raise ModelError(f"{where(err.idx)}: I - {which} {err.text}") from None
+    for w in caught:
+        if isinstance(w.message, _IllConditioned):
+            warnings.warn(
+                f"{where(w.message.idx)}: I - {which} {w.message.text}",
+                ConditioningWarning,
+                stacklevel=_stacklevel(),
+            )
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def _check_productive(a: np.ndarray, idx: tuple[int, ...], ghosh: bool) -> None:
+    """Refuse a non-negative coefficient matrix whose spectral radius is 1 or more.
+
+    A non-negative ``A`` is productive (``(I - A)^{-1}`` exists and is
+    non-negative) exactly when its spectral radius, its Perron root, is below
+    1. The radius is at most the largest column (or row) sum, so only when both
+    reach 1 are the eigenvalues computed. Matrices with negative entries (local
+    coefficients where the ``local_use`` convention gives shares above 1, which
+    warn already) are not judged by this criterion.
+    """
+    bound = min(a.sum(axis=0).max(initial=0.0), a.sum(axis=1).max(initial=0.0))
+    if bound < 1.0 or (a < 0).any():
+        return
+    radius = float(np.abs(np.linalg.eigvals(a)).max(initial=0.0))
+    if radius >= 1.0 - 4 * np.finfo(float).eps:
+        sums = a.sum(axis=1 if ghosh else 0)
+        worst = int(np.argmax(sums))
+        what = "row" if ghosh else "column"
+        state = "is singular and not productive" if radius < 1.0 + 1e-9 else "is not productive"
+        raise _Unsolvable(
+            idx,
+            f"{state}: the spectral radius of the coefficients is {radius:.6g} "
+            f"(at least 1; the largest {what} sum is {sums[worst]:.6g}, at position {worst}), "
+            "so no non-negative output meets a positive final demand and the inverse would "
+            "have negative or infinite entries. Inputs exceeding output (a unit mix-up, "
+            "output in the wrong unit, negative value added) usually cause this",
+        )
+
+
 def _factor(
-    z: np.ndarray, x: np.ndarray, keep: np.ndarray, *, ghosh: bool
+    z: np.ndarray,
+    x: np.ndarray,
+    keep: np.ndarray,
+    *,
+    ghosh: bool,
+    idx: tuple[int, ...] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """LU factors of ``M'`` for ``M = I - diag(keep) Z diag(1/x)`` (or ``I - diag(keep/x) Z``).
 
@@ -143,15 +266,37 @@ def _factor(
     else:
         np.multiply(z, inv_x, out=work)
         np.multiply(work, -np.asarray(keep, dtype=float)[:, np.newaxis], out=work)
+    _check_productive(-work, idx, ghosh)
     work.flat[:: n + 1] += 1.0
+    anorm = float(np.abs(work).sum(axis=1).max(initial=0.0))  # 1-norm of M', factorised below
     lu, piv, info = lapack.dgetrf(work.T, overwrite_a=1)
     if info > 0:
-        which = "B" if ghosh else "A"
-        raise np.linalg.LinAlgError(
-            f"I - {which} is singular (pivot {info} is zero): the model has no unique solution"
+        raise _Unsolvable(
+            idx, f"is singular (pivot {info} is zero): the model has no unique solution"
         )
     if info < 0:  # pragma: no cover - an argument error in LAPACK
-        raise RuntimeError(f"LAPACK dgetrf failed with info={info}")
+        raise _Unsolvable(idx, f"could not be factorised (LAPACK dgetrf info={info})")
+    if n:
+        if ghosh:
+            # B = x^-1 A x is similar to A: judge the conditioning on the Leontief form, which
+            # the scaling by tiny outputs (1e-9 of 10^4 CNY in official tables) does not spoil.
+            leontief = np.multiply(z, inv_x)
+            np.multiply(leontief, -np.asarray(keep, dtype=float)[:, np.newaxis], out=leontief)
+            leontief.flat[:: n + 1] += 1.0
+            anorm = float(np.abs(leontief).sum(axis=1).max(initial=0.0))
+            factors, _, info_l = lapack.dgetrf(leontief.T, overwrite_a=1)
+            rcond = lapack.dgecon(factors, anorm, norm="1")[0] if info_l == 0 else 0.0
+        else:
+            rcond = lapack.dgecon(lu, anorm, norm="1")[0]
+        if not rcond >= RCOND_WARN:
+            warnings.warn(
+                _IllConditioned(
+                    idx,
+                    f"is nearly singular (reciprocal condition number {float(rcond):.3g}): "
+                    "the multipliers and inverse may have lost most of their digits",
+                ),
+                stacklevel=2,
+            )
     return lu, piv
 
 
@@ -195,24 +340,29 @@ def _trtrs(
         lu, b, lower=lower, trans=trans, unitdiag=unitdiag, overwrite_b=int(own)
     )
     if info != 0:  # pragma: no cover - a zero pivot is caught by _factor
-        raise np.linalg.LinAlgError(f"LAPACK dtrtrs failed with info={info}")
+        raise ModelError(f"LAPACK dtrtrs failed with info={info}")
     return np.asarray(solution)
 
 
 def _inverse(model: _Model, *, ghosh: bool = False) -> xr.DataArray:
     """The Leontief (or Ghosh) inverse of each region's model, batched and dask-parallel."""
-    return xr.apply_ufunc(
+    in_core: list[list[Hashable]] = [["sector", "sector_to"], ["sector"], ["sector"]]
+    result = _labelled_call(
         _inverse_kernel,
-        model.z,
-        model.x,
-        model.keep,
-        kwargs={"ghosh": ghosh},
-        input_core_dims=[["sector", "sector_to"], ["sector"], ["sector"]],
-        output_core_dims=[["sector", "sector_to"]],
-        dask="parallelized",
-        output_dtypes=[float],
-        dask_gufunc_kwargs={"allow_rechunk": True},
+        [model.z, model.x, model.keep],
+        in_core,
+        {
+            "kwargs": {"ghosh": ghosh},
+            "input_core_dims": in_core,
+            "output_core_dims": [["sector", "sector_to"]],
+            "dask": "parallelized",
+            "output_dtypes": [float],
+            "dask_gufunc_kwargs": {"allow_rechunk": True},
+        },
+        ghosh,
     )
+    assert isinstance(result, xr.DataArray)
+    return result
 
 
 def _inverse_kernel(
@@ -225,22 +375,24 @@ def _inverse_kernel(
     k_b = np.broadcast_to(keep, (*batch, n))
     if int(np.prod(batch)) == 1:
         only = (0,) * len(batch)
-        return _invert(z_b[only], x_b[only], k_b[only], ghosh=ghosh).reshape(*batch, n, n)
+        return _invert(z_b[only], x_b[only], k_b[only], ghosh=ghosh, idx=only).reshape(*batch, n, n)
     out = np.empty((*batch, n, n))
     for idx in np.ndindex(*batch):
-        out[idx] = _invert(z_b[idx], x_b[idx], k_b[idx], ghosh=ghosh)
+        out[idx] = _invert(z_b[idx], x_b[idx], k_b[idx], ghosh=ghosh, idx=idx)
     return out
 
 
-def _invert(z: np.ndarray, x: np.ndarray, keep: np.ndarray, *, ghosh: bool) -> np.ndarray:
+def _invert(
+    z: np.ndarray, x: np.ndarray, keep: np.ndarray, *, ghosh: bool, idx: tuple[int, ...] = ()
+) -> np.ndarray:
     """``M^-1`` in place: LU of ``M'`` then LAPACK getri gives ``(M')^-1``, whose transpose is
     C-ordered ``M^-1``."""
-    lu, piv = _factor(z, x, keep, ghosh=ghosh)
+    lu, piv = _factor(z, x, keep, ghosh=ghosh, idx=idx)
     n = lu.shape[0]
     lwork = _getri_lwork(n)
     inverse, info = lapack.dgetri(lu, piv, lwork=lwork, overwrite_lu=1)
     if info != 0:  # pragma: no cover - singularity is caught by _factor
-        raise np.linalg.LinAlgError(f"LAPACK dgetri failed with info={info}")
+        raise ModelError(f"LAPACK dgetri failed with info={info}")
     return np.asarray(inverse).T
 
 

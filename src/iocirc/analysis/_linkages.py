@@ -18,6 +18,7 @@ from iocirc.analysis._model import (
     _label,
     _model,
 )
+from iocirc.errors import ArgumentError
 
 
 def backward_linkages(
@@ -109,8 +110,8 @@ def forward_linkages(
     True
     """
     if model not in ("ghosh", "leontief"):
-        raise ValueError(f"model must be 'ghosh' or 'leontief', not {model!r}")
-    _check_table(ds)
+        raise ArgumentError(f"model must be 'ghosh' or 'leontief', not {model!r}")
+    ds = _check_table(ds)
     m = _model(ds, kind, convention)
     ones = xr.ones_like(m.x)
     sums, _ = _solve(m, rhs=ones, ghosh=model == "ghosh")
@@ -174,7 +175,7 @@ def linkages(
     )
     model_attrs = {k: v for k, v in backward.attrs.items() if k in ("model", "convention")}
     out.attrs = model_attrs
-    return out
+    return out.copy(deep=True)  # never sharing memory with the input
 
 
 def _linkage(raw: xr.DataArray, normalize: bool, long_name: str, name: str) -> xr.DataArray:
@@ -182,4 +183,4 @@ def _linkage(raw: xr.DataArray, normalize: bool, long_name: str, name: str) -> x
     out = (raw / raw.mean("sector") if normalize else raw.copy(deep=False)).rename(name)
     attrs["long_name"] = long_name + (", normalized to mean 1" if normalize else "")
     out.attrs = attrs
-    return out
+    return out.copy(deep=True)  # never sharing memory with the input

@@ -16,7 +16,14 @@ from typing import Any, Literal, get_args
 import numpy as np
 import xarray as xr
 
-from iocirc.errors import ConventionWarning, MissingFlowError, SchemaError
+from iocirc._checks import check_array, check_labels, check_units, check_values
+from iocirc.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ConventionWarning,
+    MissingFlowError,
+    SchemaError,
+)
 from iocirc.schema import VARIABLES, identity_terms, is_numeric, members
 from iocirc.validation import flow_weights
 
@@ -44,7 +51,8 @@ SOURCES: tuple[str, ...] = (
     "domestic_inflow",
     "gross_inflow",
 )
-_CONSUMPTION = frozenset({"household_rural", "household_urban", "government"})
+# NPISH consumption (multi-regional tables' views) is final consumption too (SNA 2008, 9.94).
+_CONSUMPTION = frozenset({"household_rural", "household_urban", "government", "npish"})
 _CAPITAL = frozenset({"fixed_capital_formation", "inventory_change"})
 _LOCAL_USES = ("consumption", "capital_formation")
 _OUTWARD = ("export", "domestic_outflow", "gross_outflow")
@@ -103,9 +111,9 @@ class _Model:
 
 def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
     if kind not in ("local", "total"):
-        raise ValueError(f"kind must be 'local' or 'total', not {kind!r}")
+        raise ArgumentError(f"kind must be 'local' or 'total', not {kind!r}")
     if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {list(CONVENTIONS)}, not {convention!r}")
+        raise ArgumentError(f"convention must be one of {list(CONVENTIONS)}, not {convention!r}")
     z = _bare(ds["intermediate_use"])
     x = _bare(ds["total_output"])
     raw, reported = _sources(ds)
@@ -306,8 +314,13 @@ def _check_shares(
     return charged if bool(charged.any()) else None
 
 
-def _check_table(ds: xr.Dataset) -> None:
-    """Check the structure the models need (cheap: never computes dask data)."""
+def _check_table(ds: xr.Dataset) -> xr.Dataset:
+    """Check the structure and values the models need; return the table to compute with.
+
+    Values are checked by :func:`iocirc._checks.check_values` (lazily on dask
+    data, so this never computes them): NaN where not allowed, infinite values,
+    negative output; then units across variables and duplicated labels.
+    """
     if not isinstance(ds, xr.Dataset):
         raise SchemaError(
             f"expected an xarray.Dataset holding an IO table, got {type(ds).__name__}; "
@@ -320,7 +333,10 @@ def _check_table(ds: xr.Dataset) -> None:
                 + ", ".join(VARIABLES)
             )
         var = ds[spec.name]
-        lacking = [d for d in spec.dims if d not in var.dims]
+        # A single region's table (ds.sel(region="Liaoning")) keeps a scalar `region`
+        # coordinate: the models broadcast over regions, so it needs no region dimension.
+        single = "region" in ds.coords and ds["region"].ndim == 0
+        lacking = [d for d in spec.dims if d not in var.dims and not (d == "region" and single)]
         if lacking:
             raise SchemaError(
                 f"variable {spec.name!r} lacks the dimension(s) {lacking}: it has {var.dims}"
@@ -337,6 +353,16 @@ def _check_table(ds: xr.Dataset) -> None:
         )
     if "source" in ds.dims:
         raise SchemaError("the table has a dimension 'source', which the results use")
+    purpose = "the input-output model"
+    check_labels(ds, ("region", "sector", "sector_to", "flow", "va_component"), purpose=purpose)
+    for dim in ("flow", "va_component"):
+        unknown = [str(x) for x in ds.indexes[dim] if x not in members(dim)]
+        if unknown:
+            raise SchemaError(
+                f"{purpose}: unknown {dim} label(s) {unknown}; registered: {list(members(dim))}"
+            )
+    check_units(ds, purpose=purpose, required=False)
+    return check_values(ds, purpose=purpose)
 
 
 def _safe_reciprocal(x: xr.DataArray) -> xr.DataArray:
@@ -359,7 +385,10 @@ def _restore(obj: Any, ds: xr.Dataset) -> Any:
     """Put back the table's non-index coordinates on the dimensions ``obj`` has."""
     coords: dict[Hashable, Any] = {}
     for name, coord in ds.coords.items():
-        if name in ds.indexes or name in obj.coords or not coord.dims:
+        if name in ds.indexes or name in obj.coords:
+            continue
+        if not coord.dims:  # e.g. ds.sel(region="Jilin"): the result says which region
+            coords[name] = coord.variable
             continue
         if not set(coord.dims) <= set(obj.dims):
             continue
@@ -388,12 +417,13 @@ def _order(da: xr.DataArray, *last: str) -> xr.DataArray:
 
 def _user_vector(vector: xr.DataArray, name: str) -> xr.DataArray:
     if not isinstance(vector, xr.DataArray):
-        raise TypeError(f"{name} must be an xarray.DataArray, got {type(vector).__name__}")
+        raise ArgumentTypeError(f"{name} must be an xarray.DataArray, got {type(vector).__name__}")
     if "sector" not in vector.dims:
         raise SchemaError(f"{name} must have the dimension 'sector'; it has {vector.dims}")
     if "sector_to" in vector.dims:
         raise SchemaError(f"{name} must not have the dimension 'sector_to'")
-    return _bare(vector)
+    check_labels(vector, [str(d) for d in vector.dims], purpose=name)
+    return check_array(_bare(vector), what=name, nonnegative=False, allow_nan=False)
 
 
 def _currency(ds: xr.Dataset) -> str:
@@ -422,7 +452,8 @@ def _finish(
     *,
     name: str | None = None,
 ) -> xr.DataArray:
-    da = _restore(da.rename(name), ds).copy(deep=False)  # never share attrs with an input
+    # A deep copy: never share data, coordinates or attrs with the input (lazy on dask data).
+    da = _restore(da.rename(name), ds).copy(deep=True)
     attrs: dict[str, Any] = {"long_name": long_name, "units": units}
     if model is not None:
         attrs |= _model_attrs(model)

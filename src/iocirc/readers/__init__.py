@@ -8,3 +8,7 @@ lxml for HTML saved as ``.xls``; they are imported only when a file needs them.
 from iocirc.readers.nbs import read_nbs_table, read_nbs_tables
 
 __all__ = ["read_nbs_table", "read_nbs_tables"]
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from iocirc.errors import ArgumentError
 from iocirc.schema import identity_terms, members
 
 __all__ = ["GridSpec", "nbs_grid", "write_html", "write_xlsx"]
@@ -115,7 +116,7 @@ def _noncompetitive_blocks(
     """The domestic and the imported block: each product's uses split by its import share."""
     imports = [f for f in final if _FLOWS[f].sign < 0]
     if imports != ["import"]:
-        raise ValueError(
+        raise ArgumentError(
             f"a non-competitive layout needs imports as the only negative flow: {imports}"
         )
     uses = {f: v for f, v in final.items() if _FLOWS[f].sign > 0}

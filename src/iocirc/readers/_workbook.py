@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import email
 import email.policy
-import io
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from iocirc.errors import ReadError
+from iocirc.readers._excel_checks import MAX_BYTES, MAX_CELLS, MAX_SPAN_CELLS, scan_xls, scan_xlsx
+from iocirc.readers._isolation import WORKER as _WORKER
 
 __all__ = ["Sheet", "Workbook", "detect_format", "open_workbook"]
 
@@ -53,6 +55,8 @@ class Workbook:
     sheet_names: list[str]
     _load: Callable[[str], list[list[Any]]] = field(repr=False)
     _cache: dict[str, Sheet] = field(default_factory=dict, repr=False)
+    #: Whether each sheet is visible (hidden and "very hidden" sheets are not).
+    visible: dict[str, bool] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet:
         """The sheet called ``name``, read on first use."""
@@ -61,7 +65,7 @@ class Workbook:
                 rows = self._load(name)
             except ReadError:
                 raise
-            except Exception as err:  # calamine raises several types for damaged sheets
+            except Exception as err:  # the parsers raise several types for damaged sheets
                 raise ReadError(
                     f"{self.path}: sheet {name!r} cannot be read ({type(err).__name__}: {err})"
                 ) from None
@@ -126,25 +130,32 @@ def open_workbook(path: str | Path) -> Workbook:
 
 def _open_excel(path: Path, kind: Format) -> Workbook:
     try:
-        from python_calamine import CalamineWorkbook
+        import python_calamine  # noqa: F401  (parsed in the worker process; checked here)
     except ImportError:
         raise ImportError(f"reading {kind} workbooks needs python-calamine: {_INSTALL}") from None
-    try:
-        # From the bytes, not the path: calamine would pick its parser by the file extension.
-        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
-        names = list(book.sheet_names)
-    except Exception as err:  # calamine's errors are not a stable public hierarchy
-        raise ReadError(
-            f"{path}: cannot be opened as an {kind} workbook; it may be truncated or damaged "
-            f"({type(err).__name__}: {err})"
-        ) from None
+    data = _read_bounded(path)
+    # Checks on the raw structure before the parser allocates anything (see _excel_checks).
+    problems = scan_xlsx(path, data) if kind == "xlsx" else scan_xls(path, data)
+    # From the bytes, not the path: calamine would pick its parser by the file extension.
+    token = secrets.token_hex(8)
+    reply = _WORKER.request(path, ("open", token, data))
+    names, visible = list(reply[1]), list(reply[2])
     if not names:
         raise ReadError(f"{path}: the workbook has no sheets")
 
     def load(name: str) -> list[list[Any]]:
-        return [list(row) for row in book.get_sheet_by_name(name).to_python()]
+        if name in problems:
+            raise ReadError(problems[name])
+        answer = _WORKER.request(path, ("sheet", token, name, MAX_CELLS))
+        if answer[0] == "too_big":
+            raise ReadError(
+                f"{path}: sheet {name!r} spans {answer[1]} rows by {answer[2]} columns, more "
+                f"than the {MAX_CELLS:,} cells iocirc reads (an IO table has thousands); the "
+                "file is damaged or not an IO table"
+            )
+        return list(answer[1])
 
-    return Workbook(path, kind, names, load)
+    return Workbook(path, kind, names, load, visible=dict(zip(names, visible, strict=True)))
 
 
 def _open_html(path: Path, kind: Format) -> Workbook:
@@ -152,7 +163,7 @@ def _open_html(path: Path, kind: Format) -> Workbook:
         import lxml.html
     except ImportError:
         raise ImportError(f"reading HTML saved as a workbook needs lxml: {_INSTALL}") from None
-    raw = path.read_bytes()
+    raw = _read_bounded(path)
     markup: str | bytes = _html_part(raw, path) if kind == "mhtml" else raw
     try:
         document = lxml.html.fromstring(markup)
@@ -161,7 +172,7 @@ def _open_html(path: Path, kind: Format) -> Workbook:
     tables = [t for t in document.iter("table") if not t.xpath("ancestor::table")]
     if not tables:
         raise ReadError(f"{path}: the HTML holds no <table>; expected an IO table")
-    grids = {f"table{i + 1}": _grid(table) for i, table in enumerate(tables)}
+    grids = {f"table{i + 1}": _grid(table, path) for i, table in enumerate(tables)}
     return Workbook(path, kind, list(grids), grids.__getitem__)
 
 
@@ -182,13 +193,17 @@ def _html_part(raw: bytes, path: Path) -> str:
     raise ReadError(f"{path}: a MIME file without an HTML part; expected an IO table")
 
 
-def _grid(table: Any) -> list[list[Any]]:
+def _grid(table: Any, path: Path | None = None) -> list[list[Any]]:
     """Cell texts of an HTML table, with merged cells expanded like a spreadsheet.
 
     A cell spanning several rows or columns holds its text in its top-left
-    position and ``""`` elsewhere, as Excel readers return merged cells.
+    position and ``""`` elsewhere, as Excel readers return merged cells. Each
+    span is capped at 1,000 rows or columns, and the cells the spans cover in
+    total at :data:`MAX_SPAN_CELLS`, before anything is allocated (60 cells of
+    ``rowspan=colspan=1000`` would otherwise take 60 million entries).
     """
     taken: dict[tuple[int, int], str] = {}
+    covered = 0
     for r, tr in enumerate(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")):
         c = 0
         for cell in tr.xpath("./td|./th"):
@@ -196,6 +211,13 @@ def _grid(table: Any) -> list[list[Any]]:
                 c += 1
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
+            covered += rowspan * colspan
+            if covered > MAX_SPAN_CELLS or r + rowspan > MAX_CELLS or c + colspan > MAX_CELLS:
+                raise ReadError(
+                    f"{path}: the HTML table's cells span more than {MAX_SPAN_CELLS:,} cells "
+                    f"(row {r + 1} has a cell of rowspan={rowspan}, colspan={colspan}); an IO "
+                    "table has thousands, so the file is damaged or hostile"
+                )
             text = " ".join(cell.text_content().split())
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -211,5 +233,23 @@ def _grid(table: Any) -> list[list[Any]]:
 def _span(value: str | None) -> int:
     try:
         return max(1, min(int(value or 1), 1000))
-    except ValueError:
+    except (ValueError, OverflowError):
         return 1
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing files far larger than any IO table workbook."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(
+                f"{path}: the file has {size:,} bytes, more than the {MAX_BYTES:,} iocirc reads "
+                "(the official workbooks have under 10 MB)"
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReadError(f"{path}: cannot read the file ({err.strerror or err})") from None
+    from iocirc.download import verify_read  # the registry's hash, of the very bytes parsed
+
+    verify_read(path, data)
+    return data

@@ -60,7 +60,7 @@ from iocirc.classifications import KNOWN_YEARS, classification_id, sector_list
 from iocirc.construct import from_arrays
 from iocirc.errors import ReadError, SchemaError
 from iocirc.readers._checks import failed_checks, run_checks, warn_failures
-from iocirc.readers._grid import BLANK, PLACEHOLDER, TEXT, Grid
+from iocirc.readers._grid import BLANK, NUMBER, PLACEHOLDER, TEXT, Grid, column_letter
 from iocirc.readers._labels import norm, same_name
 from iocirc.readers._layout import Layout, locate
 from iocirc.readers._workbook import Workbook, open_workbook
@@ -126,9 +126,10 @@ def read_nbs_table(
         The year, for files whose title and name do not say; must agree with
         them where they do.
     sheet : str, optional
-        The sheet to read. By default the first sheet holding an IO flow table
-        at producer prices (coefficient tables, concordances, notes and
-        purchaser-price tables are passed over).
+        The sheet to read. By default the first visible sheet holding an IO
+        flow table at producer prices (coefficient tables, concordances, notes
+        and purchaser-price tables are passed over; a hidden sheet is read only
+        when no visible one holds a table, and ``reader_notes`` says so).
 
     Returns
     -------
@@ -148,7 +149,13 @@ def read_nbs_table(
     ReadError
         The file is not a workbook, holds no IO flow table, or a block is
         missing, duplicated or holds text; region or year are unknown or
-        conflict. The message names the file, the sheet and the row or column.
+        conflict; a cell holds an Excel error (``#DIV/0!``) or a formula
+        without a computed value; the sheet holds a second table; the file is
+        damaged, or larger than the limits of
+        :mod:`iocirc.readers._excel_checks` (the parser runs in a separate
+        process, :mod:`iocirc.readers._isolation`, so that a hostile file
+        cannot abort the session). The message names the file, the sheet and
+        the cell, row or column.
 
     Warns
     -----
@@ -250,11 +257,13 @@ class _Table:
     unit_printed: str
     notes: list[str]
     failures: list[str]
+    step: float = 1.0
 
 
 def _read(
     path: Path, region: str | int | None, year: int | None, sheet: str | None, *, stacklevel: int
 ) -> _Table:
+    _year_argument(year, path)  # before reading: year="abc" is the caller's error, said first
     layout = _pick_sheet(open_workbook(path), sheet)
     meta = _metadata(layout, path, region, year)
     scale = meta.scale
@@ -299,6 +308,7 @@ def _read(
         unit_printed=meta.unit,
         notes=layout.notes,
         failures=[check.name for check, _ in failed],
+        step=step,
     )
 
 
@@ -352,28 +362,73 @@ def _pick_sheet(book: Workbook, wanted: str | None) -> Layout:
     if wanted is not None:
         if wanted not in book.sheet_names:
             raise ReadError(f"{book.path}: no sheet {wanted!r}; it has {book.sheet_names}")
-        return locate(_grid(book, wanted))
+        return _single_table(locate(_grid(book, wanted)))
     reasons = []
-    # Producer prices are the tables' convention; a purchaser-price version comes last.
-    names = sorted(book.sheet_names, key=lambda n: "购买价" in n)
+    # Producer prices are the tables' convention; a purchaser-price version comes last. Visible
+    # sheets come first: a hidden sheet (a scratch copy, an older version) is read only when no
+    # visible sheet holds a table, and the reader's notes then say so.
+    hidden = [n for n in book.sheet_names if not book.visible.get(n, True)]
+    names = sorted(book.sheet_names, key=lambda n: (n in hidden, "购买价" in n))
     for name in names:
         what = _named_as(name)  # before reading: some of these sheets are large
         if what is not None:
             reasons.append(f"sheet {name!r} appears to be {what}")
             continue
-        grid = _grid(book, name)
+        try:
+            grid = _grid(book, name)
+        except ReadError as err:  # an error cell, a damaged sheet: say so, try the next one
+            reasons.append(str(err).replace(f"{book.path}, ", "", 1))
+            continue
         what = _appears_to_be(grid)
         if what is not None:
             reasons.append(f"sheet {name!r} appears to be {what}")
             continue
         try:
-            return locate(grid)
+            layout = locate(grid)
         except ReadError as err:
             reasons.append(str(err).replace(f"{book.path}, ", "", 1))
+            continue
+        if name in hidden:
+            layout.notes.append(f"read the hidden sheet {name!r}: no visible sheet holds a table")
+        elif hidden:
+            layout.notes.append(
+                f"read the visible sheet {name!r}; hidden sheet(s) {hidden} ignored"
+            )
+        return _single_table(layout)
     raise ReadError(
         f"{book.path}: no sheet holds an IO flow table (intermediate block, final use, value "
         f"added and totals): " + "; ".join(reasons)
     )
+
+
+def _single_table(layout: Layout) -> Layout:
+    """``layout``, unless its sheet holds a second table below or beside it (never dropped)."""
+    grid = layout.grid
+    n = len(layout.codes)
+    used_rows = [*layout.sector_rows, *layout.import_rows, *layout.va_rows.values()]
+    used_rows += list(layout.total_rows.values())
+    used_cols = [*layout.sector_cols, *layout.flow_cols.values(), *layout.total_cols.values()]
+    if layout.import_col is not None:
+        used_cols.append(layout.import_col)
+    numbers = grid.kinds == NUMBER
+    below = numbers[max(used_rows) + 1 :, :]
+    beside = numbers[:, max(used_cols) + 1 :]
+    threshold = max(2, n // 2)
+    full_rows = int((below.sum(axis=1) >= threshold).sum()) if below.size else 0
+    full_cols = int((beside.sum(axis=0) >= threshold).sum()) if beside.size else 0
+    if full_rows >= threshold or full_cols >= threshold:
+        where = (
+            f"below row {max(used_rows) + 1} ({full_rows} more rows of numbers)"
+            if full_rows >= threshold
+            else f"right of column {column_letter(max(used_cols))} ({full_cols} more columns)"
+        )
+        raise ReadError(
+            f"{grid.where()}: the sheet holds a second table {where} besides the one read "
+            f"(rows {min(layout.sector_rows) + 1}-{max(used_rows) + 1}); iocirc reads one table "
+            "per sheet and does not drop data silently: put each table on its own sheet or in "
+            "its own file"
+        )
+    return layout
 
 
 def _grid(book: Workbook, name: str) -> Grid:
@@ -435,7 +490,7 @@ def _metadata(layout: Layout, path: Path, region: str | int | None, year: int | 
         [
             (f"the title {title!r}", _year(title)),
             (f"the file name {path.name!r}", _year(path.stem)),
-            ("the year argument", int(year) if year is not None else None),
+            ("the year argument", _year_argument(year, path)),
         ],
         path,
     ) or _year(path.parent.name)
@@ -472,6 +527,17 @@ def _place(text: str) -> Province | None:
 def _year(text: str) -> int | None:
     years = {int(y) for y in _YEAR.findall(text)}
     return years.pop() if len(years) == 1 else None
+
+
+def _year_argument(year: object, path: Path) -> int | None:
+    """The ``year=`` argument as an int, or a clear error (``year="abc"``, ``year=2017.5``)."""
+    if year is None:
+        return None
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if isinstance(year, bool | np.bool_) or not isinstance(year, int | np.integer):
+        raise ReadError(f"{path}: year must be an integer year such as 2017, not {year!r}")
+    return int(year)
 
 
 def _given_region(region: str | int | None, path: Path) -> Province | None:
@@ -565,6 +631,9 @@ def _dataset(tables: list[_Table]) -> xr.Dataset:
             "balance_failures": " | ".join(
                 per_region(t, ", ".join(t.failures)) for t in tables if t.failures
             ),
+            # The precision of the printed numbers, in 10^4 CNY: iocirc.validate's default
+            # tolerances allow for it as the reader's own checks do.
+            "rounding_step": max(t.step for t in tables),
         },
         validate=True,
         on_imbalance="ignore",  # checked against the workbooks' own totals while reading
@@ -691,3 +760,7 @@ def _common_names(tables: list[_Table]) -> list[str]:
     """Each sector's most frequent Chinese name across the tables."""
     columns = zip(*(t.names for t in tables), strict=True)
     return [Counter(names).most_common(1)[0][0] for names in columns]
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)
