@@ -21,7 +21,22 @@ NEEDS_OFFICIAL_TABLES = {
 }
 
 
+#: Doctests that read the WIOD tables (``IOCIRC_WIOD_DATA``, a copy of bquast/wiod's files).
+NEEDS_WIOD_TABLES = {
+    "iocirc.datasets.wiod2013",
+    "iocirc.download.fetch_wiod",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wiod = os.environ.get("IOCIRC_WIOD_DATA")
+    if not (wiod and (Path(wiod) / "data").is_dir()):
+        skip_wiod = pytest.mark.skip(
+            reason="reads the WIOD tables: set IOCIRC_WIOD_DATA to a local copy"
+        )
+        for item in items:
+            if item.name in NEEDS_WIOD_TABLES:
+                item.add_marker(skip_wiod)
     root = os.environ.get("IOCIRC_DATA")
     if root and (Path(root) / "data-raw").is_dir():
         return

@@ -25,9 +25,11 @@ from hypothesis.extra import numpy as hnp
 
 from iocirc._synthetic import LAYOUTS, Draws, assemble
 from iocirc.construct import VA_STANDARD
+from iocirc.errors import ArgumentError
+from iocirc.mrio import _synthetic as _mrio_synthetic
 from iocirc.regions import PROVINCES
 
-__all__ = ["io_tables", "layouts", "unit_scales"]
+__all__ = ["io_tables", "layouts", "mrio_tables", "unit_scales"]
 
 #: Layouts (which flows are reported) a strategy may draw.
 layouts = st.sampled_from(tuple(LAYOUTS))
@@ -115,3 +117,150 @@ def io_tables(
         classification=f"synthetic-{s}",
     )
     return ds.chunk(dict(chunks)) if chunks else ds
+
+
+#: Region labels an MRIO strategy draws from: provinces and WIOD-style country codes.
+MRIO_REGION_NAMES: tuple[str, ...] = (
+    "Beijing",
+    "Liaoning",
+    "Jilin",
+    "Heilongjiang",
+    "Guangdong",
+    "AUS",
+    "CHN",
+    "DEU",
+    "FRA",
+    "USA",
+    "RoW",
+)
+
+_NATIONS = ("any", "some", "all", "none")
+_MRIO_REGION_COUNTS = st.integers(1, 4)
+_MRIO_SECTOR_COUNTS = st.integers(1, 4)
+
+
+def _flag(draw: st.DrawFn, value: bool | None) -> bool:
+    return draw(st.booleans()) if value is None else bool(value)
+
+
+@st.composite
+def mrio_tables(
+    draw: st.DrawFn,
+    *,
+    n_regions: st.SearchStrategy[int] | int = _MRIO_REGION_COUNTS,
+    n_sectors: st.SearchStrategy[int] | int = _MRIO_SECTOR_COUNTS,
+    categories: Sequence[str] | None = None,
+    nation: str = "any",
+    exports: bool | None = None,
+    imports: bool | None = None,
+    discrepancy: bool | None = None,
+    noncompetitive: bool | None = None,
+    va_components: Sequence[Sequence[str]] = (VA_STANDARD, ("value_added_total",)),
+    scale: st.SearchStrategy[float] | float = unit_scales,
+    chunks: Mapping[str, int] | None = None,
+    year: int = 2011,
+) -> xr.Dataset:
+    """Draw a balanced multi-regional table.
+
+    Flows are drawn and totals derived (:mod:`iocirc.mrio._synthetic`), so
+    both identities of :func:`iocirc.mrio.validate` hold by construction.
+
+    Parameters
+    ----------
+    n_regions, n_sectors : int or strategy of int
+        Size of the table (at most 11 regions, drawn in random order among
+        five provinces and the codes ``AUS``, ``CHN``, ``DEU``, ``FRA``,
+        ``USA`` and ``RoW``).
+    categories : sequence of str, optional
+        The final-demand categories (labels of
+        :data:`iocirc.schema.MRIO_FLOWS`); default drawn among four sets
+        (WIOD's five, the CEADS split, aggregates, a single one).
+    nation : {"any", "some", "all", "none"}
+        Which regions form the nation (``in_nation``): drawn freely, at least
+        one, all, or none (a world table).
+    exports, imports, discrepancy : bool, optional
+        Whether the table has exports to and imports from an exogenous rest of
+        the world and an explicit row discrepancy (default: drawn).
+    noncompetitive : bool, optional
+        Whether imports are non-competitive, by user (``imported_inputs``,
+        ``imported_final_use``) rather than competitive, by product
+        (``import``) (default: drawn).
+    va_components : sequence of sequence of str
+        Sets of value-added components to choose from.
+    scale : float or strategy of float
+        Order of magnitude of sector output.
+    chunks : mapping, optional
+        Chunk the result with dask (e.g. ``{"region": 1}``).
+    year : int
+        The ``year`` attribute.
+
+    Returns
+    -------
+    hypothesis strategy of xarray.Dataset
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import iocirc
+    >>> @settings(max_examples=5)
+    ... @given(mrio_tables(n_regions=3, nation="some"))
+    ... def test_tables_validate(mrio):
+    ...     assert iocirc.validate(mrio) is mrio
+    ...     assert mrio["in_nation"].values.any()
+    >>> test_tables_validate()
+    """
+    if nation not in _NATIONS:
+        raise ArgumentError(f"nation must be one of {list(_NATIONS)}, not {nation!r}")
+    r = n_regions if isinstance(n_regions, int) else draw(n_regions)
+    s = n_sectors if isinstance(n_sectors, int) else draw(n_sectors)
+    if not 1 <= r <= len(MRIO_REGION_NAMES):
+        raise ArgumentError(f"n_regions must be in 1..{len(MRIO_REGION_NAMES)}, not {r}")
+    labels = (
+        tuple(categories)
+        if categories is not None
+        else draw(st.sampled_from(tuple(_mrio_synthetic.CATEGORY_SETS.values())))
+    )
+    components = tuple(draw(st.sampled_from([tuple(c) for c in va_components])))
+    unit = scale if isinstance(scale, float | int) else draw(scale)
+    regions = draw(st.permutations(MRIO_REGION_NAMES))[:r]
+    if nation == "all":
+        flags = [True] * r
+    elif nation == "none":
+        flags = [False] * r
+    else:
+        flags = draw(st.lists(st.booleans(), min_size=r, max_size=r))
+        if nation == "some" and not any(flags):
+            flags[draw(st.integers(0, r - 1))] = True
+    f, k = len(labels), len(components)
+    draws = _mrio_synthetic.MrioDraws(
+        output=draw(_shares((r, s), low=0.01)),
+        coefficients=draw(_shares((r, s, r, s))),
+        supply_share=draw(_shares((r, s))),
+        final_shares=draw(_shares((r, s, r * f + 1))),
+        discrepancy=draw(_shares((r, s))),
+        va_shares=draw(_shares((r, k, s), low=0.01)),
+        import_final=draw(_shares((r, f))),
+    )
+    mrio = _mrio_synthetic.assemble(
+        draws,
+        regions=regions,
+        sectors=[f"{i + 1:02d}" for i in range(s)],
+        categories=labels,
+        va_components=components,
+        nation=[name for name, flag in zip(regions, flags, strict=True) if flag],
+        nation_name="nation" if any(flags) else "",
+        exports=_flag(draw, exports),
+        imports=_flag(draw, imports),
+        discrepancy=_flag(draw, discrepancy),
+        noncompetitive=_flag(draw, noncompetitive),
+        scale=float(unit),
+        year=year,
+        source="hypothesis",
+        classification=f"synthetic-{s}",
+        currency_unit="million USD",
+    )
+    return mrio.chunk(dict(chunks)) if chunks else mrio
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)
