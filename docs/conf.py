@@ -11,6 +11,9 @@ Environment:
     are executed; otherwise they are rendered without output.
 ``IOCIRC_DOCS_EXECUTE``
     ``0`` executes no example, ``1`` every example (default: as above).
+``IOCIRC_DOCS_MATHJAX_CDN``
+    ``1`` loads MathJax from its CDN instead of shipping it (default: shipped,
+    with the package sphinx-mathjax-offline, so formulas render offline).
 ``IOCIRC_DOCS_INTERSPHINX``
     ``1`` links to the numpy, xarray, pandas ... documentation (needs network
     access at build time, so it is off by default and in CI).
@@ -18,6 +21,7 @@ Environment:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -54,7 +58,19 @@ extensions = [
     "myst_parser",
     "sphinx_gallery.gen_gallery",
     "iocirc_docs",
+    "iocirc_api_nav",
 ]
+# MathJax shipped with the build (no CDN): formulas render offline. The package
+# sphinx-mathjax-offline (docs extra) copies MathJax 3 into _static/mathjax and points
+# mathjax_path there. Without it (IOCIRC_DOCS_MATHJAX_CDN=1, e.g. a quick local build)
+# the pages load MathJax from its CDN and need a network to show formulas.
+if os.environ.get("IOCIRC_DOCS_MATHJAX_CDN") != "1":
+    if importlib.util.find_spec("sphinx-mathjax-offline") is None:
+        raise RuntimeError(
+            "the docs ship MathJax for offline reading: pip install -e '.[docs]' (which has "
+            "sphinx-mathjax-offline), or set IOCIRC_DOCS_MATHJAX_CDN=1 to use the CDN"
+        )
+    extensions.append("sphinx-mathjax-offline")
 if os.environ.get("IOCIRC_DOCS_INTERSPHINX") == "1":
     extensions.append("sphinx.ext.intersphinx")
     intersphinx_mapping = {
@@ -79,6 +95,8 @@ exclude_patterns = [
 ]
 default_role = "py:obj"
 pygments_style = "sphinx"
+# Quotes and ellipses only: "--customs" must not become an en dash ("–customs").
+smartquotes_action = "qe"
 
 # -- autodoc, autosummary, numpydoc ------------------------------------------------------
 
@@ -117,9 +135,15 @@ sphinx_gallery_conf = {
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,  # a failing example fails the build
     "backreferences_dir": None,
-    "image_scrapers": ("matplotlib",),
+    # iocirc_gallery: the PNG files an example saves (the worked example closes its
+    # figures), so that it gets images and a thumbnail
+    "image_scrapers": ("iocirc_gallery", "matplotlib"),
     # sys.exit(0) at the end of an example must not stop Sphinx (see iocirc_docs)
-    "reset_modules": ("matplotlib", "iocirc_docs.gallery_exit_guard"),
+    "reset_modules": (
+        "matplotlib",
+        "iocirc_docs.gallery_exit_guard",
+        "iocirc_gallery.example_started",
+    ),
     "reset_modules_order": "both",
     "matplotlib_animations": False,
     "show_memory": False,
@@ -144,6 +168,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_sidebars = {
+    # the API pages: names grouped by task, as on the API page (docs/_ext/iocirc_api_nav.py)
+    "api": ["api-sidebar.html"],
+    "api/generated/*": ["api-sidebar.html"],
     "index": [],
     "getting_started": [],
     "notation": [],

@@ -253,3 +253,21 @@ def test_page_examples(page: Path) -> None:
     output: list[str] = []
     runner.run(test, out=output.append)
     assert runner.failures == 0, "".join(output)
+
+
+def test_api_sidebar_groups_every_entry_by_task() -> None:
+    """The API pages' sidebar (docs/_ext/iocirc_api_nav.py) lists each name once, by task."""
+    spec = importlib.util.spec_from_file_location(
+        "iocirc_api_nav", DOCS / "_ext" / "iocirc_api_nav.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    nav = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nav)
+    groups = nav.api_groups(DOCS / "api.rst")
+    titles = [g["title"] for g in groups]
+    assert "Reading tables" in titles
+    assert len(titles) == len(set(titles))
+    listed = [doc.removeprefix("api/generated/") for g in groups for _, doc in g["names"]]
+    assert sorted(listed) == sorted(_api_entries())
+    assert all(g["anchor"] and " " not in g["anchor"] for g in groups)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -185,3 +186,74 @@ def test_outputs_are_written(output):
     assert set(table2["section"]) == set("ABCDEFGHIJKLMNOPQRS")
     shares = table2[table2["metric"] == "value_added_share"].groupby(["province", "year"])["value"]
     assert (shares.sum() - 100).abs().max() < 1e-9
+
+
+def test_value_added_absorption_on_the_estimated_mrio(output):
+    """The MRIO section: shares over traced value added sum to 100, and they are the
+    Leontief tracing v B Y of the estimated table, recomputed here from its matrices."""
+    import numpy as np
+
+    import iocirc
+    from iocirc.mrio import as_matrices
+
+    out, _ = output
+    absorption = pd.read_csv(out / "value_added_absorption.csv")
+    assert set(absorption["year"]) == {2012, 2017}
+    absorbed = absorption[absorption["measure"] == "absorbed"]
+    sums = absorbed.groupby(["region", "year"])["value"].sum()
+    assert len(sums) == 6
+    assert (sums - 100).abs().max() < 1e-9
+
+    mrio = iocirc.mrio.estimate(
+        iocirc.datasets.china_provincial(2017), iocirc.datasets.province_distances()
+    )
+    m = as_matrices(mrio)
+    # Competitive imports leave each row's uses in proportion (the tracing's convention),
+    # a positive row residual counting as a use; exports are final demand abroad.
+    uses = m.Z.sum(axis=1) + m.Yd.sum(axis=1) + m.export + np.maximum(m.discrepancy, 0)
+    domestic = 1 - np.divide(m.imports, uses, out=np.zeros(m.n), where=uses > 0)
+    a = domestic[:, None] * m.Z / np.where(m.x > 0, m.x, 1)[None, :]
+    va = np.where(m.x > 0, m.va / np.where(m.x > 0, m.x, 1), 0)
+    final = np.column_stack([domestic[:, None] * m.Yd, domestic * m.export])
+    traced = va[:, None] * np.linalg.solve(np.eye(m.n) - a, final)
+    regions = list(m.regions)
+    liaoning = regions.index("Liaoning")
+    rows = slice(liaoning * m.S, (liaoning + 1) * m.S)
+    by_destination = traced[rows].sum(axis=0)
+    own = by_destination[liaoning] / by_destination.sum()
+    ours = absorbed.set_index(["region", "year", "label"])["value"]
+    assert ours[("Liaoning", 2017, "own")] == pytest.approx(100 * own, rel=1e-9)
+    assert ours[("Liaoning", 2017, "abroad")] == pytest.approx(
+        100 * by_destination[-1] / by_destination.sum(), rel=1e-9
+    )
+    assert (out / "value_added_absorption.png").stat().st_size > 0
+
+
+def test_a_ceads_table_given_with_mrio_replaces_the_estimate(example, tmp_path, monkeypatch):
+    """``--mrio FILE``: the absorption split comes from the user's CEADS workbook."""
+    import iocirc
+
+    spec = importlib.util.spec_from_file_location(
+        "ceads_workbooks", ROOT / "tests" / "test_ceads.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    ceads = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, ceads)  # its dataclasses look themselves up
+    spec.loader.exec_module(ceads)
+    table = ceads.draw_table(7, R=3, S=3)
+    table.provinces = ["Liaoning", "Jilin", "Heilongjiang"]
+    path = ceads.write(table, tmp_path / "ceads_2017.xlsx", year=2017)
+    out = tmp_path / "out"
+    args = ["--out", str(out), "--quiet", "--no-figures", "--mrio", str(path)]
+    assert example.main(args) == 0
+    written = pd.read_csv(out / "value_added_absorption.csv")
+    assert set(written["year"]) == {2017}
+    absorbed = written[written["measure"] == "absorbed"].set_index(["region", "label"])["value"]
+    split = iocirc.mrio.value_added_absorption(iocirc.read_ceads_mrio(path))
+    by_destination = split["by_destination_region"]
+    expected = by_destination / by_destination.sum("absorbed_in")
+    for region in table.provinces:
+        for key, label in example.ABSORBED.items():
+            value = float(expected.sel(region=region, absorbed_in=key))
+            assert absorbed[(region, label)] == pytest.approx(100 * value, rel=1e-12)

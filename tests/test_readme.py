@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Imported before a test changes directory: a relative IOCIRC_DATA is resolved against the
+# directory it is set in, as for a user who runs the README's commands.
+import iocirc  # noqa: F401
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -29,3 +33,25 @@ def test_readme_quick_start_has_two_commands():
     assert all(len(c.strip().splitlines()) == 1 for c in commands)
     assert "examples/northeast_china.py" in commands[0]
     assert "pytest" in commands[1]
+    # the first command works on a fresh machine: it downloads, it needs no local copy ...
+    assert "IOCIRC_DATA" not in commands[0]
+    assert "../shared" not in quick
+    # ... and the text says how to point at one
+    assert "IOCIRC_DATA" in quick
+    assert "data-raw/" in quick
+
+
+def test_relative_data_folder_survives_a_change_of_directory(tmp_path, monkeypatch) -> None:
+    """IOCIRC_DATA=../data is resolved once, where it was set, not after an os.chdir."""
+    from iocirc import download
+
+    work = tmp_path / "project"
+    (tmp_path / "data" / "data-raw").mkdir(parents=True)
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("IOCIRC_DATA", "../data")
+    first = download.cache_root()
+    assert first.is_absolute()
+    assert (first / "data-raw").is_dir()
+    monkeypatch.chdir(tmp_path / "data")
+    assert download.cache_root() == first

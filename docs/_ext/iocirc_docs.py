@@ -243,6 +243,108 @@ def variables_detail() -> str:
     return "\n".join(out)
 
 
+# --------------------------------------------------------------------------- MRIO tables
+
+
+def mrio_blocks() -> str:
+    """The blocks of a multi-regional table (:data:`iocirc.schema.MRIO_VARIABLES`)."""
+    rows = []
+    for spec in schema.MRIO_VARIABLES.values():
+        rows.append(
+            [
+                variable_zh(spec),
+                f":ref:`{spec.name} <variable-mrio-{spec.name}>`",
+                _math(spec.symbol),
+                ", ".join(_literal(d) for d in spec.dims),
+                "yes" if spec.required else "optional",
+                _text(spec.long_name),
+            ]
+        )
+    return _list_table(
+        ["Chinese label", "iocirc variable", "symbol", "dimensions", "required", "meaning"],
+        rows,
+        widths=[16, 20, 7, 30, 9, 18],
+    )
+
+
+def mrio_coords() -> str:
+    """The coordinates a multi-regional table must carry, and its final-demand labels."""
+    rows = [
+        [_literal(name), ", ".join(_literal(d) for d in dims), _text(description)]
+        for name, (dims, description) in schema.MRIO_COORDS.items()
+    ]
+    registry = schema.members("flow")
+    rows.append(
+        [
+            _literal("flow"),
+            _literal("flow"),
+            "final-demand categories only: "
+            + ", ".join(f"{_literal(f)} ({registry[f].code})" for f in schema.MRIO_FLOWS),
+        ]
+    )
+    return _list_table(["coordinate", "dimensions", "values"], rows, widths=[18, 20, 62])
+
+
+def mrio_identities() -> str:
+    """The row and column identities of a multi-regional table, in the registry's symbols."""
+    sym = {name: spec.symbol for name, spec in schema.MRIO_VARIABLES.items()}
+    return (
+        ".. math::\n\n"
+        f"   {sym['total_output']}_{{ri}} = \\sum_{{s,j}} {sym['intermediate_use']}_{{ri,sj}}"
+        f" + \\sum_{{s,f}} {sym['final_use']}_{{ri,sf}} + {sym['export']}_{{ri}}"
+        f" - {sym['import']}_{{ri}} + {sym['discrepancy']}_{{ri}}\n\n"
+        f"   {sym['total_output']}_{{sj}} = \\sum_{{r,i}} {sym['intermediate_use']}_{{ri,sj}}"
+        f" + {sym['imported_inputs']}_{{sj}} + \\sum_k {sym['value_added']}_{{s,kj}}\n"
+    )
+
+
+def mrio_variables_summary() -> str:
+    """One row per variable of the MRIO registry."""
+    return _list_table(
+        ["variable", "symbol", "dimensions", "long name", "required", "non-negative"],
+        [
+            [
+                f":ref:`{spec.name} <variable-mrio-{spec.name}>`",
+                _math(spec.symbol),
+                ", ".join(_literal(d) for d in spec.dims),
+                _text(spec.long_name),
+                "yes" if spec.required else "no",
+                "yes" if spec.nonnegative else "no",
+            ]
+            for spec in schema.MRIO_VARIABLES.values()
+        ],
+        widths=[20, 8, 32, 20, 10, 10],
+    )
+
+
+def mrio_variables_detail() -> str:
+    """A section per variable of the MRIO registry (underlined with ``-``)."""
+    out = []
+    for spec in schema.MRIO_VARIABLES.values():
+        title = f"``{spec.name}`` (MRIO)"
+        out += [f".. _variable-mrio-{spec.name}:", "", title, "-" * len(title), ""]
+        out += [_text(spec.description), ""]
+        fields = [
+            ("Dimensions", ", ".join(_literal(d) for d in spec.dims) + " (plus any extra ones)"),
+            ("Long name", _text(spec.long_name)),
+            ("Chinese label", variable_zh(spec)),
+            ("Symbol", _math(spec.symbol)),
+            ("Units", "the table's ``currency_unit`` (WIOD: ``million USD``)"),
+            ("Required", "yes" if spec.required else "no: absent when the table has none"),
+            ("NaN", "never"),
+            ("Sign", "never negative" if spec.nonnegative else "any"),
+        ]
+        out += [f":{name}: {value}" for name, value in fields if value]
+        if "flow" in spec.dims:
+            out.append(
+                ":Labels of ``flow``: "
+                + ", ".join(_literal(f) for f in schema.MRIO_FLOWS)
+                + " (see :ref:`notation-flow`)"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
 def generated_files() -> dict[str, str]:
     """File name (under ``docs/generated``) -> content."""
     header = ".. This file is generated from iocirc.schema by docs/_ext/iocirc_docs.py.\n\n"
@@ -255,6 +357,11 @@ def generated_files() -> dict[str, str]:
         "row_identity.inc": row_identity(),
         "variables_summary.inc": variables_summary(),
         "variables_detail.inc": variables_detail(),
+        "mrio_blocks.inc": mrio_blocks(),
+        "mrio_coords.inc": mrio_coords(),
+        "mrio_identities.inc": mrio_identities(),
+        "mrio_variables_summary.inc": mrio_variables_summary(),
+        "mrio_variables_detail.inc": mrio_variables_detail(),
         "currency_unit.inc": f".. |currency_unit| replace:: ``{schema.CURRENCY_UNIT}``\n",
     }
     return {name: header + text for name, text in pages.items()}
@@ -287,14 +394,23 @@ def needs_data(source: str) -> bool:
     return bool(DATA_MARKERS.search(source))
 
 
+#: Calls that read the WIOD world tables: executed only when ``IOCIRC_WIOD_DATA`` is set.
+WIOD_MARKERS = re.compile(r"wiod2013|fetch_wiod|IOCIRC_WIOD_DATA|#\s*iocirc-docs:\s*needs-wiod")
+
+
+def needs_wiod(source: str) -> bool:
+    """Whether an example reads the WIOD tables (see :data:`WIOD_MARKERS`)."""
+    return bool(WIOD_MARKERS.search(source))
+
+
 def stage_examples(examples: Path, header: Path, target: Path) -> list[str]:
     """Copy ``examples/*.py`` and the gallery header into ``target`` for sphinx-gallery.
 
     sphinx-gallery wants a ``GALLERY_HEADER.rst`` beside the examples; staging
     keeps it (and whatever the examples write to their working directory) out
     of ``examples/``. Returns the file names of the examples to *execute*:
-    those that need no data, and those that do when ``IOCIRC_DATA`` is set.
-    ``IOCIRC_DOCS_EXECUTE=0`` runs none, ``=1`` runs all.
+    those that need no data, and those that do when ``IOCIRC_DATA`` is set (the
+    WIOD tables: ``IOCIRC_WIOD_DATA``). ``IOCIRC_DOCS_EXECUTE=0`` runs none, ``=1`` runs all.
     """
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(header, target / "GALLERY_HEADER.rst")
@@ -313,10 +429,12 @@ def stage_examples(examples: Path, header: Path, target: Path) -> list[str]:
     have_data = bool(os.environ.get("IOCIRC_DATA"))
     if mode in ("1", "true", "yes", "always"):
         return [p.name for p in sources]
+    have_wiod = bool(os.environ.get("IOCIRC_WIOD_DATA"))
+    texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in sources}
     return [
-        p.name
-        for p in sources
-        if have_data or not needs_data(p.read_text(encoding="utf-8", errors="replace"))
+        name
+        for name, text in texts.items()
+        if (have_data or not needs_data(text)) and (have_wiod or not needs_wiod(text))
     ]
 
 
@@ -357,19 +475,25 @@ def gallery_exit_guard(gallery_conf: dict[str, Any], fname: object, when: str) -
 #: example's output is at hand, else a note saying how to generate it.
 NORTHEAST_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "table1": (
-        ("table1.md", "table1.csv"),
-        "Table 1: circulation ratios and contributions to GDP by province and year",
+        ("table1_paper.csv", "table1.md", "table1.csv"),
+        "Table 1: circulation ratios (plain numbers) and contributions to GDP (% of GDP) "
+        "by province and year",
     ),
     "table2": (
-        ("table2.md", "table2.csv"),
-        "Table 2: value-added shares and contributions by GB/T 4754 section",
+        ("table2_paper.csv", "table2.md", "table2.csv"),
+        "Table 2: value-added shares and contributions by GB/T 4754 section "
+        "(% of the province's GDP)",
     ),
     "comparison": (
         ("comparison.md", "comparison.csv"),
         "Reproduced against published values (the reference subset of the paper)",
     ),
     "value_added": (
-        ("value_added_comparison.md", "value_added_comparison.csv"),
+        (
+            "value_added_comparison_paper.csv",
+            "value_added_comparison.md",
+            "value_added_comparison.csv",
+        ),
         "Beyond the paper: net outflow and induced value added, % of GDP",
     ),
 }
@@ -478,12 +602,19 @@ def northeast_files(output: Path | None, target: Path) -> dict[str, str]:
         dest = target / source.name
         if not dest.exists() or dest.read_bytes() != source.read_bytes():
             shutil.copy2(source, dest)
+        # A paper table (iocirc.report.to_csv) has a row of column groups above the
+        # column heads; its leading empty cells count the row labels (left-aligned).
+        first = source.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        paper = source.name.endswith("_paper.csv")
+        labels = next((i for i, c in enumerate(first) if c), 0) if paper else 0
+        grouped = paper and labels > 0
+        klass = f"iocirc-paper iocirc-labels-{min(labels, 3) or 1}" if paper else "iocirc-registry"
         pages[f"northeast_{slot}.inc"] = (
             f".. csv-table:: {caption}\n"
             f"   :file: northeast/{source.name}\n"
-            "   :header-rows: 1\n"
+            f"   :header-rows: {2 if grouped else 1}\n"
             "   :encoding: utf-8-sig\n"
-            "   :class: iocirc-registry\n\n" + note
+            f"   :class: {klass}\n\n" + note
         )
     figures = (
         sorted(p for p in output.iterdir() if p.suffix in NORTHEAST_FIGURE_SUFFIXES)

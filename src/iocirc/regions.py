@@ -6,11 +6,18 @@ the National Bureau of Statistics' English yearbooks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from iocirc.errors import SchemaError
 
-__all__ = ["NATION", "PROVINCES", "REGION_GROUPS", "Province", "province"]
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["NATION", "PROVINCES", "REGION_GROUPS", "Province", "province", "select"]
+
+_X = TypeVar("_X", "xr.Dataset", "xr.DataArray")
 
 
 @dataclass(frozen=True)
@@ -131,3 +138,84 @@ def province(key: str | int) -> Province:
             f"a Chinese name ({PROVINCES[0].zh!r}) or a GB/T 2260 code ({PROVINCES[0].code})"
         )
     return found
+
+
+def select(obj: _X, regions: str | int | Iterable[str | int]) -> _X:
+    """Regions of a table or indicator, by English or Chinese name, code or group.
+
+    ``obj.sel(region="辽宁")`` fails, since the ``region`` index holds English
+    names; this accepts every key :func:`province` does, and the groups of
+    :data:`REGION_GROUPS`. Labels that are not provinces (``"National"``, the
+    regions of a multi-regional table) are matched as they are.
+
+    Parameters
+    ----------
+    obj : xarray.Dataset or xarray.DataArray
+        Anything with a ``region`` index.
+    regions : str, int or iterable of them
+        One region (``"Liaoning"``, ``"辽宁"``, ``210000``): the result has a
+        scalar ``region`` coordinate, as ``obj.sel(region="Liaoning")``. A list
+        or a group (``"Northeast"``): the result
+        keeps the ``region`` dimension, in the order asked for.
+
+    Returns
+    -------
+    xarray.Dataset or xarray.DataArray
+        A new object (as :meth:`xarray.Dataset.sel` returns).
+
+    Raises
+    ------
+    SchemaError
+        A name that is neither a province nor a region group, or a region the
+        object does not hold (the message lists the regions it holds).
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.regions import select
+    >>> ds = iocirc.datasets.example_table()
+    >>> select(ds, "辽宁")["region"].item()
+    'Liaoning'
+    >>> list(select(ds, ["吉林", 230000]).indexes["region"])
+    ['Jilin', 'Heilongjiang']
+    >>> list(select(ds, "Northeast").indexes["region"])
+    ['Liaoning', 'Jilin', 'Heilongjiang']
+    """
+    if "region" not in obj.indexes:
+        raise SchemaError(
+            f"select: the {type(obj).__name__} has no 'region' index (dims {tuple(obj.dims)})"
+        )
+    held = [str(r) for r in obj.indexes["region"]]
+    groups = {name.casefold(): members for name, members in REGION_GROUPS.items()}
+    single = isinstance(regions, str | int) and str(regions).strip().casefold() not in groups
+    keys = [regions] if isinstance(regions, str | int) else list(regions)
+    wanted: list[str] = []
+    for key in keys:
+        members = groups.get(str(key).strip().casefold())
+        for name in members if members is not None else (key,):
+            label = _held_label(name, held)
+            if label not in wanted:
+                wanted.append(label)
+    return obj.sel(region=wanted[0] if single else wanted)
+
+
+def _held_label(key: str | int, held: list[str]) -> str:
+    """The label in ``held`` that names the region ``key``."""
+    if str(key) in held:
+        return str(key)
+    try:
+        found = province(key)
+    except SchemaError:
+        found = None
+    if found is not None and found.name in held:
+        return found.name
+    what = f"{found.name} ({found.zh})" if found is not None else repr(key)
+    raise SchemaError(
+        f"no region {what} in the table; it holds {held}. Regions can be named in English "
+        f"({PROVINCES[5].name!r}), in Chinese ({PROVINCES[5].zh!r}), by GB/T 2260 code "
+        f"({PROVINCES[5].code}) or by group ({', '.join(REGION_GROUPS)})"
+    )
+
+
+def __dir__() -> list[str]:  # dir() and tab completion list the public names only
+    return sorted(__all__)

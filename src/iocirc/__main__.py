@@ -1,0 +1,7 @@
+"""``python -m iocirc``: the :mod:`iocirc.cli` command line."""
+
+import sys
+
+from iocirc.cli import main
+
+sys.exit(main())
