@@ -803,3 +803,60 @@ def test_official_vintages(data_root: Path, year: int) -> None:
     assert outward in share.indexes["source"]
     # (2012: Inner Mongolia reports no exports, Hubei no domestic outflow)
     assert bool(((share["value_added_share"] >= 0) & (share["value_added_share"] < 1)).all())
+
+
+# --- the model as an object -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["local", "total"])
+def test_model_methods_equal_the_functions(kind):
+    ds = iocirc.datasets.example_table()
+    m = analysis.model(ds, kind=kind, convention="local_use")
+    assert (m.kind, m.convention) == (kind, "local_use" if kind == "local" else None)
+    k = {"kind": kind, "convention": "local_use"}
+    pairs = [
+        (m.final_demand(), analysis.final_demand_by_source(ds, **k)),
+        (m.inverse(), analysis.leontief_inverse(ds, **k)),
+        (m.output(), analysis.leontief_output(ds, **k)),
+        (m.multipliers(), analysis.output_multipliers(ds, **k)),
+        (m.value_added_multipliers(), analysis.value_added_multipliers(ds, **k)),
+        (m.induced(), analysis.induced_effects(ds, **k)),
+        (m.output_by_source(), analysis.output_by_demand_source(ds, **k)),
+        (
+            m.value_added_by_source(by="product"),
+            analysis.value_added_by_demand_source(ds, by="product", **k),
+        ),
+        (m.ghosh_inverse(), analysis.ghosh_inverse(ds, **k)),
+        (m.ghosh_output(), analysis.ghosh_output(ds, **k)),
+        (m.linkages(), analysis.linkages(ds, **k)),
+        (m.backward_linkages(), analysis.backward_linkages(ds, **k)),
+        (
+            m.forward_linkages(model="leontief"),
+            analysis.forward_linkages(ds, model="leontief", **k),
+        ),
+        (m.extraction(["03"]), analysis.hypothetical_extraction(ds, ["03"], **k)),
+        (m.allocation_coefficients(), analysis.allocation_coefficients(ds, **k)),
+    ]
+    if kind == "local":
+        pairs += [
+            (m.local_coefficients(), analysis.local_coefficients(ds, convention="local_use")),
+            (m.outside_supply_share(), analysis.outside_supply_share(ds, convention="local_use")),
+            (
+                m.circulation_value_added_share(),
+                analysis.circulation_value_added_share(ds, convention="local_use"),
+            ),
+        ]
+    for got, expected in pairs:
+        xr.testing.assert_identical(got, expected)
+
+
+def test_model_is_immutable_and_checks_once():
+    ds = iocirc.datasets.example_table()
+    m = analysis.model(ds, kind="total")
+    with pytest.raises(AttributeError):
+        m.table = ds  # type: ignore[misc]
+    with pytest.raises(iocirc.errors.ArgumentError, match="kind='local'"):
+        m.outside_supply_share()
+    with pytest.raises(SchemaError):
+        analysis.model(ds.drop_vars("final_use"))
+    assert "Model kind='total'" in repr(m)

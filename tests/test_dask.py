@@ -169,3 +169,25 @@ def test_distributed_local_cluster_gives_the_numpy_results():
     eager = everything(ds)
     for name, value in zip(names, computed, strict=True):
         xr.testing.assert_allclose(value, eager[name])
+
+
+@pytest.mark.parametrize("kind", ["local", "total"])
+def test_induced_effects_keeps_the_region_chunks(kind):
+    """One task per region chunk and step: no rechunk layer, as many output chunks as input."""
+    from iocirc import analysis
+    from iocirc.testing import synthetic_table
+
+    ds = synthetic_table(25, 6, validate=False)
+    lazy_ds = ds.chunk({"region": 4})
+    chunks = lazy_ds["final_use"].data.npartitions
+    lazy = analysis.induced_effects(lazy_ds, kind=kind)
+    eager = analysis.induced_effects(ds, kind=kind)
+    for name, var in lazy.data_vars.items():
+        if var.chunks is None:
+            continue
+        graph = var.data.__dask_graph__()
+        assert not [k for k in graph.layers if str(k).startswith("rechunk")], name
+        assert var.data.numblocks[var.dims.index("region")] == len(lazy_ds.chunksizes["region"])
+        assert var.data.npartitions == len(lazy_ds.chunksizes["region"]), name
+    assert lazy["output_induced"].data.npartitions == chunks
+    xr.testing.assert_allclose(lazy.compute(), eager, rtol=1e-12, atol=0)

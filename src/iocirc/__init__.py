@@ -30,6 +30,7 @@ if _TYPE_CHECKING:
         regions,
         report,
         schema,
+        units,
     )
     from iocirc.aggregation import aggregate_regions, aggregate_sectors
     from iocirc.construct import from_arrays, from_frames
@@ -97,6 +98,7 @@ __all__ = [
     "report",
     "schema",
     "to_tidy",
+    "units",
     "usd_to_cny",
     "validate",
     "value_added_share",

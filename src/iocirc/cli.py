@@ -645,12 +645,10 @@ def indicators_frame(
     )
     from iocirc.regions import REGION_GROUPS
 
-    have = set(schema.available_flows(ds))
-    measurable = [
-        s
-        for s in SCOPES
-        if s == "dual" or {"export", "import", "domestic_outflow", "domestic_inflow"} <= have
-    ]
+    # The dual scope always (its indicators say what a table lacks); the split scopes where
+    # the table reports or lets derive their flows.
+    split = schema.available_scopes(ds)
+    measurable = [s for s in SCOPES if s == "dual" or s in split]
     wanted = list(scopes) if scopes else measurable
     missing = [s for s in wanted if s not in measurable]
     if missing:
@@ -1060,6 +1058,11 @@ def _terminal_width() -> int:
         return 100
 
 
+#: The names of :data:`iocirc.schema.SCOPES`, written out so that ``iocirc --help`` does not
+#: import xarray; ``tests/test_scopes.py`` checks that they agree with the registry.
+_SCOPE_CHOICES: tuple[str, ...] = ("domestic", "international", "dual")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``iocirc`` command.
 
@@ -1123,7 +1126,7 @@ def build_parser() -> argparse.ArgumentParser:
     ind.add_argument(
         "--scope",
         nargs="+",
-        choices=("domestic", "international", "dual"),
+        choices=_SCOPE_CHOICES,
         help="default: every scope the tables can give",
     )
     ind.add_argument("--by", choices=("region", "sector"), default="region", help="default: region")

@@ -27,7 +27,7 @@ One row per region and year (and optionally sector), with the columns::
 ``unit``
     ``"CNY"``, ``"USD"``, optionally scaled as ``"10^4 CNY"`` or
     ``"10^8 USD"``; the Chinese ``万元``, ``亿元``, ``万美元``, ``亿美元`` are
-    understood too.
+    understood too (any unit of :func:`iocirc.units.parse_unit`).
 ``sector`` (optional)
     Sector code of the table, for customs figures by sector.
 """
@@ -53,16 +53,24 @@ from iocirc.errors import (
 )
 from iocirc.indicators import _check_choice, _check_table, _ensure
 from iocirc.regions import province
-from iocirc.schema import CURRENCY_UNIT, available_flows, flow_values, member_coords
+from iocirc.schema import (
+    CURRENCY_UNIT,
+    SCOPES,
+    available_flows,
+    flow_values,
+    member_coords,
+    members,
+)
+from iocirc.units import parse_unit
 
 __all__ = ["read_customs_csv", "usd_to_cny", "with_customs_trade"]
 
-_SPLIT = ("export", "domestic_outflow", "import", "domestic_inflow")
-_REPLACES = {
-    "gross_outflow": ("export", "domestic_outflow"),
-    "gross_inflow": ("import", "domestic_inflow"),
-}
-_DROPPED = ("gross_outflow", "gross_inflow", "net_outflow")
+# From the registry: the dual scope's gross flows are split into their parts (foreign trade of
+# the international scope, interprovincial trade of the domestic one); the net outflow goes.
+_DUAL, _FOREIGN, _DOMESTIC = SCOPES["dual"], SCOPES["international"], SCOPES["domestic"]
+_REPLACES = {gross: members("flow")[gross].parts for gross in _DUAL.flows}
+_SPLIT = tuple(part for parts in _REPLACES.values() for part in parts)
+_DROPPED = (*_DUAL.flows, *((_DUAL.net,) if _DUAL.net else ()))
 
 
 def with_customs_trade(
@@ -162,7 +170,7 @@ def with_customs_trade(
     ds = _check_table(ds, ("final_use",), purpose="with_customs_trade")
     _check_choice("on_negative", on_negative, ("raise", "warn", "ignore"))
     have = available_flows(ds)
-    if "gross_outflow" not in have or "gross_inflow" not in have:
+    if _DUAL.outflow not in have or _DUAL.inflow not in have:
         raise MissingFlowError(
             f"with_customs_trade splits the gross outflow and inflow into foreign and "
             f"interprovincial trade, but the table (year {ds.attrs.get('year', 'unknown')}) "
@@ -181,8 +189,8 @@ def with_customs_trade(
     new: dict[str, xr.DataArray] = {}
     for (foreign, domestic, gross_name), key in zip(
         (
-            ("export", "domestic_outflow", "gross_outflow"),
-            ("import", "domestic_inflow", "gross_inflow"),
+            (_FOREIGN.outflow, _DOMESTIC.outflow, _DUAL.outflow),
+            (_FOREIGN.inflow, _DOMESTIC.inflow, _DUAL.inflow),
         ),
         ("exports", "imports"),
         strict=True,
@@ -286,6 +294,7 @@ def usd_to_cny(
     .. math:: y_t = v_t \\cdot \\rho_t \\cdot \\frac{s_\\mathrm{from}}{s_\\mathrm{to}}
 
     with the rate :math:`\\rho_t` (CNY per USD) and the scales of the units.
+    :func:`iocirc.units.convert` converts between any currency units.
 
     Examples
     --------
@@ -298,8 +307,8 @@ def usd_to_cny(
     source_unit = from_unit
     if source_unit is None:
         source_unit = str(getattr(values_usd, "attrs", {}).get("units", "USD"))
-    from_scale, from_currency = _parse_unit(source_unit)
-    to_scale, to_currency = _parse_unit(to_unit)
+    from_scale, from_currency = parse_unit(source_unit)
+    to_scale, to_currency = parse_unit(to_unit)
     if from_currency != "USD":
         raise UnitError(f"usd_to_cny converts US dollars; the values are in {source_unit!r}")
     if to_currency != "CNY":
@@ -394,7 +403,7 @@ def read_customs_csv(
     _no_duplicates(frame, keys, "customs")
     units = sorted(set(frame["unit"]))
     for u in units:
-        _parse_unit(u)
+        parse_unit(u)
     convert = rates is not None or len(units) > 1
     if not convert:
         target = units[0]
@@ -552,38 +561,6 @@ def _new_flow_order(flows: list[str]) -> list[str]:
     return list(dict.fromkeys(order))
 
 
-_UNIT_RE = re.compile(r"^\s*(?:(?:10\^|1e)(\d+)\s*)?(CNY|USD|RMB|yuan)\s*$", re.IGNORECASE)
-_ZH_UNITS = {
-    "元": (1.0, "CNY"),
-    "万元": (1e4, "CNY"),
-    "亿元": (1e8, "CNY"),
-    "美元": (1.0, "USD"),
-    "万美元": (1e4, "USD"),
-    "亿美元": (1e8, "USD"),
-}
-
-
-def _parse_unit(unit: str) -> tuple[float, str]:
-    """``(scale, currency)`` of a unit such as ``"10^4 CNY"`` or ``"万美元"``."""
-    text = str(unit).strip()
-    if text in _ZH_UNITS:
-        return _ZH_UNITS[text]
-    match = _UNIT_RE.match(text)
-    if match is None:
-        raise UnitError(
-            f"unknown currency unit {unit!r}; use 'CNY' or 'USD', optionally scaled as "
-            "'10^4 CNY' or '10^8 USD' (or 万元, 亿元, 万美元, 亿美元)"
-        )
-    exponent, currency = match.groups()
-    currency = "USD" if currency.upper() == "USD" else "CNY"
-    if int(exponent or 0) > 15:
-        raise UnitError(
-            f"the currency unit {unit!r} has a scale of 10^{exponent}; scales up to 10^15 are "
-            "accepted (10^4 and 10^8 are those of the statistics)"
-        )
-    return 10.0 ** int(exponent or 0), currency
-
-
 def _is_year(label: object) -> bool:
     try:
         return int(str(label)) == float(str(label))
@@ -636,14 +613,14 @@ def _convert_rows(
     rates: xr.DataArray | pd.Series | Mapping[int, float] | None,
 ) -> pd.DataFrame:
     """Convert every row of ``frame`` to ``target`` (yuan), by its ``unit``."""
-    to_scale, to_currency = _parse_unit(target)
+    to_scale, to_currency = parse_unit(target)
     if to_currency != "CNY":
         raise UnitError(f"to_unit must be a yuan unit, not {target!r}")
     frame = frame.copy()
     factor = np.ones(len(frame))
     rate_array = _year_array(rates, "rates") if rates is not None else None
     for unit in set(frame["unit"]):
-        scale, currency = _parse_unit(unit)
+        scale, currency = parse_unit(unit)
         rows = (frame["unit"] == unit).to_numpy()
         if currency == "CNY":
             factor[rows] = scale / to_scale

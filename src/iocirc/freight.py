@@ -46,8 +46,8 @@ import xarray as xr
 from iocirc._checks import check_array
 from iocirc.customs import _no_duplicates, _numbers, _read_csv
 from iocirc.errors import SchemaError
-from iocirc.indicators import _check_percent
 from iocirc.regions import REGION_GROUPS, province
+from iocirc.units import ratio_unit
 
 __all__ = [
     "freight_domestic_share",
@@ -101,7 +101,7 @@ def freight_outflow_share(
     >>> float(freight_outflow_share(od, ["Liaoning", "Jilin"], count_within_group=False))
     0.5
     """
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     od, members = _checked(od, group)
     return _finish(
         _side_share(od, members, "origin", count_within_group),
@@ -153,7 +153,7 @@ def freight_receipt_share(
     >>> float(freight_receipt_share(od, ["Liaoning", "Jilin"]))
     0.5
     """
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     od, members = _checked(od, group)
     return _finish(
         _side_share(od, members, "destination", count_within_group),
@@ -209,7 +209,7 @@ def freight_domestic_share(
     >>> float(freight_domestic_share(od, ["Liaoning", "Jilin"]))
     0.65
     """
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     od, members = _checked(od, group)
     shipped = _side_share(od, members, "origin", count_within_group)
     received = _side_share(od, members, "destination", count_within_group)
@@ -264,7 +264,7 @@ def freight_integration_level(
     >>> float(freight_integration_level(od, ["Liaoning", "Jilin"]))  # 95 / (25 + 10)
     2.7142857142857144
     """
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     od, members = _checked(od, group)
     from_group = _in(od["origin"], members)
     to_group = _in(od["destination"], members)
@@ -440,7 +440,7 @@ def _finish(
     result.name = name
     result.attrs = {
         "long_name": long_name,
-        "units": "%" if percent else "1",
+        "units": ratio_unit(percent),
         "group": ", ".join(members),
     }
     return result

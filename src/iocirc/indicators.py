@@ -34,8 +34,10 @@ import numpy as np
 import xarray as xr
 
 from iocirc._checks import check_labels, check_units, check_values
-from iocirc.errors import ArgumentError, ArgumentTypeError, SchemaError, UnitError
+from iocirc.errors import ArgumentError, SchemaError, UnitError
+from iocirc.schema import SCOPES as _SCOPE_SPECS
 from iocirc.schema import VARIABLES, available_flows, flow_values, identity_terms, require_flows
+from iocirc.units import convert, ratio_unit
 
 __all__ = [
     "SCOPES",
@@ -45,23 +47,16 @@ __all__ = [
     "value_added_share",
 ]
 
-#: The scopes of the circulation indicators.
-SCOPES: tuple[str, ...] = ("domestic", "international", "dual")
+#: The names of the scopes of the circulation indicators (:data:`iocirc.schema.SCOPES`).
+SCOPES: tuple[str, ...] = tuple(_SCOPE_SPECS)
 
 Scope = Literal["domestic", "international", "dual"]
 
-#: Outflow and inflow of each scope, as flows of :data:`iocirc.schema.FLOWS`.
-SCOPE_FLOWS: dict[str, tuple[str, str]] = {
-    "domestic": ("domestic_outflow", "domestic_inflow"),
-    "international": ("export", "import"),
-    "dual": ("gross_outflow", "gross_inflow"),
-}
+#: Outflow and inflow of each scope, as flows of :data:`iocirc.schema.FLOWS`; derived from
+#: :data:`iocirc.schema.SCOPES` (kept for compatibility).
+SCOPE_FLOWS: dict[str, tuple[str, str]] = {name: spec.flows for name, spec in _SCOPE_SPECS.items()}
 
-_SCOPE_WORDS = {
-    "domestic": ("domestic outflow", "domestic inflow"),
-    "international": ("exports", "imports"),
-    "dual": ("gross outflow", "gross inflow"),
-}
+_SCOPE_WORDS = {name: spec.words for name, spec in _SCOPE_SPECS.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,7 +130,8 @@ def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) ->
     scope : {"domestic", "international", "dual"}
         Interprovincial trade, foreign trade, or both.
     percent : bool
-        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``).
+        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``), as
+        ``iocirc.units.convert(result, to="%")`` does for any ratio.
 
     Returns
     -------
@@ -189,7 +185,7 @@ def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) ->
     iocirc.errors.MissingFlowError: the domestic circulation ratio needs ...with_customs_trade...
     """
     _check_choice("scope", scope, SCOPES)
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     ds = _check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
     outflow, inflow = SCOPE_FLOWS[scope]
     require_flows(ds, [outflow, inflow], purpose=f"the {scope} circulation ratio")
@@ -225,7 +221,8 @@ def net_outflow_contribution(
         ``"sector"`` gives each product sector's net outflow over the
         **region's** GDP, so that the sectors sum to the regional value.
     percent : bool
-        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``).
+        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``), as
+        ``iocirc.units.convert(result, to="%")`` does for any ratio.
 
     Returns
     -------
@@ -273,7 +270,7 @@ def net_outflow_contribution(
     """
     _check_choice("scope", scope, SCOPES)
     _check_choice("by", by, ("region", "sector"))
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     ds = _check_table(ds, ("final_use", "value_added"), purpose="net_outflow_contribution")
     net = _net_outflow(ds, scope)
     if by == "region":
@@ -299,7 +296,8 @@ def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
     ds : xarray.Dataset
         A regional IO table.
     percent : bool
-        Return percent (units ``"%"``) instead of a fraction (units ``"1"``).
+        Return percent (units ``"%"``) instead of a fraction (units ``"1"``), as
+        ``iocirc.units.convert(result, to="%")`` does for any ratio.
 
     Returns
     -------
@@ -327,7 +325,7 @@ def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
     >>> shares.sum("sector").round(10).values.tolist()
     [100.0, 100.0, 100.0]
     """
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     ds = _check_table(ds, ("value_added",), purpose="value_added_share")
     return _finish(
         _sector_value_added(ds) / _checked_gdp(ds),
@@ -373,17 +371,18 @@ def _sector_sum(values: xr.DataArray) -> xr.DataArray:
 def _net_outflow(ds: xr.Dataset, scope: str) -> xr.DataArray:
     """Outflow minus inflow of a scope per (region, sector)."""
     outflow, inflow = SCOPE_FLOWS[scope]
-    if scope != "dual":
+    net_flow = _SCOPE_SPECS[scope].net
+    if net_flow is None:
         require_flows(ds, [outflow, inflow], purpose=f"the {scope} net outflow contribution")
         return flow_values(ds, outflow) - flow_values(ds, inflow)
     have = available_flows(ds)
     candidates = []
-    if "net_outflow" in have:
-        candidates.append(flow_values(ds, "net_outflow"))
+    if net_flow in have:
+        candidates.append(flow_values(ds, net_flow))
     if outflow in have and inflow in have:
         candidates.append(flow_values(ds, outflow) - flow_values(ds, inflow))
     if not candidates:
-        require_flows(ds, ["net_outflow"], purpose="the dual net outflow contribution")
+        require_flows(ds, [net_flow], purpose=f"the {scope} net outflow contribution")
     result = candidates[0]
     for other in candidates[1:]:
         result = result.fillna(other)
@@ -423,11 +422,12 @@ def _finish(
     scope: str | None = None,
 ) -> xr.DataArray:
     """Scale to percent, name, set attributes and attach the regions' GDP."""
+    units = ratio_unit(percent)
     if percent:
-        result = result * 100.0
+        result = convert(result.assign_attrs(units="1"), to=units)
     attrs: dict[str, Any] = {
         "long_name": long_name,
-        "units": "%" if percent else "1",
+        "units": units,
         "description": description,
     }
     if scope is not None:
@@ -450,11 +450,6 @@ def _gdp_attrs(ds: xr.Dataset) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 # Checks shared with iocirc.aggregation and iocirc.customs (metadata only, or lazy)
 # --------------------------------------------------------------------------------------------
-
-
-def _check_percent(percent: object) -> None:
-    if not isinstance(percent, bool | np.bool_):
-        raise ArgumentTypeError(f"percent must be True or False, not {percent!r}")
 
 
 def _check_choice(name: str, value: object, choices: Iterable[str]) -> None:

@@ -31,9 +31,10 @@ import xarray as xr
 
 from iocirc._checks import check_array, check_labels
 from iocirc.aggregation import _group_members
-from iocirc.customs import _no_duplicates, _numbers, _parse_unit, _read_csv
+from iocirc.customs import _no_duplicates, _numbers, _read_csv
 from iocirc.errors import ReadError, SchemaError
-from iocirc.indicators import _check_choice, _check_percent
+from iocirc.indicators import _check_choice
+from iocirc.units import parse_unit, ratio_unit
 
 __all__ = [
     "NORTHEAST_ASIA",
@@ -159,7 +160,7 @@ def partner_group_share(
     (66.67, '%')
     """
     trade = _check_partner_array(trade)
-    _check_percent(percent)
+    ratio_unit(percent)  # checks that it is a boolean
     groups = PARTNER_GROUPS if groups is None else groups
     if group not in groups:
         raise SchemaError(f"unknown partner group {group!r}; groups: {list(groups)}")
@@ -177,7 +178,7 @@ def partner_group_share(
     share.name = "partner_share"
     share.attrs = {
         "long_name": f"share of {group} in total trade",
-        "units": "%" if percent else "1",
+        "units": ratio_unit(percent),
     }
     return share
 
@@ -227,7 +228,7 @@ def read_partner_trade_csv(path: str | PathLike[str] | Any) -> xr.DataArray:
         raise ReadError(
             f"the partner trade CSV mixes the units {units}; give every row the same unit"
         )
-    _parse_unit(units[0])
+    parse_unit(units[0])
     data = frame.set_index(keys)[["exports", "imports"]].rename(
         columns={"exports": "export", "imports": "import"}
     )

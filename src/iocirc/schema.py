@@ -61,13 +61,16 @@ __all__ = [
     "MRIO_DIMS",
     "MRIO_FLOWS",
     "MRIO_VARIABLES",
+    "SCOPES",
     "TABLE_DIMS",
     "VARIABLES",
     "VA_COMPONENTS",
     "DimSpec",
     "Member",
+    "ScopeSpec",
     "VariableSpec",
     "available_flows",
+    "available_scopes",
     "flow_values",
     "identity_terms",
     "members",
@@ -423,6 +426,94 @@ MRIO_COORDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """A scope of the circulation indicators: which trade it measures.
+
+    Attributes
+    ----------
+    name : str
+        ``"domestic"``, ``"international"`` or ``"dual"``.
+    outflow, inflow : str
+        The flows (of :data:`FLOWS`) leaving and entering the region.
+    words : tuple of str
+        The outflow and inflow in words, for descriptions ("exports", "imports").
+    description : str
+        What the scope measures.
+    net : str or None
+        A flow that gives the net outflow (outflow less inflow) by itself, where
+        a table may report only that (the dual scope of the 2002 tables).
+    """
+
+    name: str
+    outflow: str
+    inflow: str
+    words: tuple[str, str]
+    description: str
+    net: str | None = None
+
+    @property
+    def flows(self) -> tuple[str, str]:
+        """The outflow and the inflow."""
+        return (self.outflow, self.inflow)
+
+    def requires(self, indicator: str = "circulation_ratio") -> tuple[tuple[str, ...], ...]:
+        """What a table must report, or let derive, for an indicator of this scope.
+
+        Parameters
+        ----------
+        indicator : {"circulation_ratio", "net_outflow_contribution"}
+            The indicator.
+
+        Returns
+        -------
+        tuple of tuple of str
+            Alternatives: the table needs every flow of one of them.
+
+        Examples
+        --------
+        >>> SCOPES["dual"].requires("net_outflow_contribution")
+        (('gross_outflow', 'gross_inflow'), ('net_outflow',))
+        """
+        if indicator not in _INDICATORS:
+            raise SchemaError(f"unknown indicator {indicator!r}; choose one of {list(_INDICATORS)}")
+        if indicator == "net_outflow_contribution" and self.net is not None:
+            return (self.flows, (self.net,))
+        return (self.flows,)
+
+
+_INDICATORS = ("circulation_ratio", "net_outflow_contribution")
+
+#: The scopes of the circulation indicators, by name: their outflow and inflow.
+SCOPES: dict[str, ScopeSpec] = {
+    s.name: s
+    for s in (
+        ScopeSpec(
+            "domestic",
+            "domestic_outflow",
+            "domestic_inflow",
+            ("domestic outflow", "domestic inflow"),
+            "interprovincial trade (the domestic circulation)",
+        ),
+        ScopeSpec(
+            "international",
+            "export",
+            "import",
+            ("exports", "imports"),
+            "foreign trade (the international circulation)",
+        ),
+        ScopeSpec(
+            "dual",
+            "gross_outflow",
+            "gross_inflow",
+            ("gross outflow", "gross inflow"),
+            "interprovincial and foreign trade together",
+            net="net_outflow",
+        ),
+    )
+}
+
 _MEMBERS = {"flow": {m.name: m for m in FLOWS}, "va_component": {m.name: m for m in VA_COMPONENTS}}
 
 
@@ -559,6 +650,49 @@ def _partition(aggregate: Member, available: Iterable[str]) -> tuple[str, ...] |
     chosen = identity_terms("flow", inside)
     covered = {leaf for name in chosen for leaf in registry[name].leaves}
     return chosen if covered == set(aggregate.leaves) else None
+
+
+def available_scopes(ds: xr.Dataset, indicator: str = "circulation_ratio") -> tuple[str, ...]:
+    """The scopes (:data:`SCOPES`) whose indicator a table can compute.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A table.
+    indicator : {"circulation_ratio", "net_outflow_contribution"}
+        The indicator: a contribution needs only the net outflow, which some
+        tables report alone (the dual scope of the 2002 tables).
+
+    Returns
+    -------
+    tuple of str
+        Scope names, in the registry's order: those whose flows the table
+        reports or lets derive (:func:`available_flows`).
+
+    Raises
+    ------
+    SchemaError
+        Unknown indicator.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> available_scopes(iocirc.datasets.example_table())
+    ('domestic', 'international', 'dual')
+    >>> available_scopes(iocirc.datasets.example_table("gross"))
+    ('dual',)
+    >>> net = iocirc.datasets.example_table("net")
+    >>> available_scopes(net), available_scopes(net, "net_outflow_contribution")
+    ((), ('dual',))
+    """
+    if not isinstance(indicator, str) or indicator not in _INDICATORS:
+        raise SchemaError(f"unknown indicator {indicator!r}; choose one of {list(_INDICATORS)}")
+    have = set(available_flows(ds))
+    return tuple(
+        name
+        for name, spec in SCOPES.items()
+        if any(set(flows) <= have for flows in spec.requires(indicator))
+    )
 
 
 def require_flows(ds: xr.Dataset, flows: Iterable[str], *, purpose: str) -> None:

@@ -79,6 +79,13 @@ Where :math:`x_j = 0`, column *j* of :math:`A` (row *j* of the allocation
 coefficients :math:`B`) and :math:`v_j` are defined as 0: the sector neither
 buys inputs nor generates value added per unit of output.
 
+The model as an object
+----------------------
+:func:`model` checks a table and builds its model once; the immutable :class:`Model` it
+returns has the functions below as methods (``m = analysis.model(ds); m.output(f);
+m.multipliers(); m.induced(); m.inverse(); m.linkages()``), and each function is a
+one-line wrapper over one of them.
+
 All functions take a table (see :mod:`iocirc.schema`) and return new
 :class:`xarray.DataArray` or :class:`xarray.Dataset` objects; they keep extra
 dimensions (``year``, ``scenario``) and work lazily on dask-backed tables
@@ -121,11 +128,13 @@ from iocirc.analysis._leontief import (
 from iocirc.analysis._linkages import backward_linkages, forward_linkages, linkages
 from iocirc.analysis._model import Convention
 from iocirc.analysis._model import Kind as Kind  # re-exported, as before the split
+from iocirc.analysis._object import Model, model
 
 __all__ = [
     "CONVENTIONS",
     "DEFAULT_CONVENTION",
     "SOURCES",
+    "Model",
     "allocation_coefficients",
     "backward_linkages",
     "circulation_value_added_share",
@@ -139,6 +148,7 @@ __all__ = [
     "leontief_output",
     "linkages",
     "local_coefficients",
+    "model",
     "output_by_demand_source",
     "output_multipliers",
     "outside_supply_share",

@@ -12,11 +12,10 @@ from iocirc.analysis._model import (
     _bare,
     _check_table,
     _finish,
-    _label,
-    _model,
     _rows_to_columns,
     _safe_reciprocal,
 )
+from iocirc.analysis._object import model as _build
 
 
 def technical_coefficients(ds: xr.Dataset) -> xr.DataArray:
@@ -92,17 +91,7 @@ def local_coefficients(
     >>> bool((al <= analysis.technical_coefficients(ds)).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, "local", convention)
-    a = model.z * model.keep * _rows_to_columns(model.inv_x)
-    return _finish(
-        a,
-        ds,
-        f"local input coefficients ({convention} convention)",
-        _DIMLESS,
-        model,
-        name="local_coefficients",
-    )
+    return _build(ds, kind="local", convention=convention).local_coefficients()
 
 
 def outside_supply_share(
@@ -150,17 +139,7 @@ def outside_supply_share(
     >>> bool(((m >= 0) & (m <= 1)).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, "local", convention)
-    assert model.share is not None
-    return _finish(
-        model.share,
-        ds,
-        f"share of use supplied from outside ({convention} convention)",
-        _DIMLESS,
-        model,
-        name="outside_supply_share",
-    )
+    return _build(ds, kind="local", convention=convention).outside_supply_share()
 
 
 def allocation_coefficients(
@@ -202,14 +181,4 @@ def allocation_coefficients(
     >>> bool((local < 1).all()), bool((total > 1).any())  # intermediate use exceeds output
     (True, True)
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    b = model.z * (model.keep * model.inv_x)
-    return _finish(
-        b,
-        ds,
-        f"allocation coefficients ({_label(model)})",
-        _DIMLESS,
-        model,
-        name="allocation_coefficients",
-    )
+    return _build(ds, kind=kind, convention=convention).allocation_coefficients()

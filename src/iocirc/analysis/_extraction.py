@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import xarray as xr
 
-from iocirc.analysis._linalg import _solve
 from iocirc.analysis._model import (
     DEFAULT_CONVENTION,
     Convention,
     Kind,
-    _check_table,
-    _columns_to_rows,
-    _currency,
-    _model,
-    _model_attrs,
-    _restore,
 )
-from iocirc.errors import ArgumentError, ArgumentTypeError, SchemaError
+from iocirc.analysis._object import model as _build
 
 
 def hypothetical_extraction(
@@ -84,71 +76,4 @@ def hypothetical_extraction(
     >>> bool((he["complete"] >= ds["total_output"].sel(sector=["03", "06"])).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    index = model.x.indexes["sector"]
-    if isinstance(sectors, str):
-        # A string is a sequence of characters: "12" would extract sectors "1" and "2".
-        raise ArgumentTypeError(
-            f"sectors must be a list of sector labels, not the string {sectors!r}; "
-            f"write [{sectors!r}] to extract that one sector"
-        )
-    chosen = list(index) if sectors is None else [str(s) for s in sectors]
-    if not chosen:
-        raise ArgumentError("sectors is empty; give the sectors to extract (or None for all)")
-    unknown = [s for s in chosen if s not in index]
-    if unknown:
-        raise SchemaError(f"unknown sector(s) {unknown}; the table has {list(index)}")
-    if len(set(chosen)) != len(chosen):
-        dups = sorted({s for s in chosen if chosen.count(s) > 1})
-        raise ArgumentError(f"sectors lists the sector(s) {dups} more than once: {chosen}")
-    unit = np.zeros((len(index), len(chosen)))
-    unit[index.get_indexer(chosen), np.arange(len(chosen))] = 1.0
-    eye = xr.DataArray(
-        unit, dims=("sector", "_extracted"), coords={"sector": index, "_extracted": chosen}
-    )
-    cols_l, colsum = _solve(model, rhs=eye, rhs_dim="_extracted", lhs=xr.ones_like(model.x))
-    assert cols_l is not None
-    assert colsum is not None
-    ones = xr.ones_like(eye.isel(_extracted=0, drop=True)).expand_dims(_extracted=["_ones"])
-    cols_g, _ = _solve(
-        model, rhs=xr.concat([ones, eye], dim="_extracted"), rhs_dim="_extracted", ghosh=True
-    )
-    assert cols_g is not None
-    l_jj = _pick(cols_l, chosen)  # the diagonal entries L_jj
-    g_jj = _pick(cols_g.sel(_extracted=chosen), chosen)
-    g_rows = _pick(cols_g.sel(_extracted="_ones", drop=True), chosen)  # row sums of G
-    col = _pick(_columns_to_rows(colsum), chosen)  # column sums of L
-    x_j = _pick(model.x, chosen)
-    l_jj = l_jj.where(l_jj != 0)
-    g_jj = g_jj.where(g_jj != 0)
-    result = xr.Dataset(
-        {
-            "complete": x_j * col / l_jj,
-            "backward": x_j * (col - 1.0) / l_jj,
-            "forward": x_j * (g_rows - 1.0) / g_jj,
-        }
-    )
-    result = result.assign_coords(_extracted=chosen).rename(_extracted="sector")
-    result = _restore(result.transpose(..., "sector"), ds)
-    unit_name = _currency(ds)
-    names = {
-        "complete": "output lost by complete extraction",
-        "backward": "output lost by backward extraction",
-        "forward": "output lost by forward extraction (Ghosh)",
-    }
-    for name, long_name in names.items():
-        result[name].attrs = {"long_name": long_name, "units": unit_name}
-    result.attrs = _model_attrs(model)
-    return result.copy(deep=True)  # never sharing memory with the input
-
-
-def _pick(da: xr.DataArray, chosen: list[str]) -> xr.DataArray:
-    """``da`` at sector ``chosen[k]`` along ``_extracted`` (pointwise, if ``da`` has it)."""
-    picked = da.sel(sector=xr.DataArray(chosen, dims="_extracted"))
-    return picked.drop_vars(["sector", *_coords_on(da, "sector")], errors="ignore")
-
-
-def _coords_on(obj: xr.Dataset | xr.DataArray, dim: str) -> list[str]:
-    """Non-index coordinates along ``dim``."""
-    return [str(c) for c in obj.coords if c != dim and dim in obj[c].dims]
+    return _build(ds, kind=kind, convention=convention).extraction(sectors)

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import xarray as xr
 
-from iocirc.analysis._linalg import _inverse, _solve_stacked
 from iocirc.analysis._model import (
-    _DIMLESS,
     DEFAULT_CONVENTION,
     Convention,
     Kind,
-    _check_table,
-    _currency,
-    _finish,
-    _label,
-    _model,
-    _user_vector,
 )
+from iocirc.analysis._object import model as _build
 
 
 def ghosh_inverse(
@@ -56,12 +49,7 @@ def ghosh_inverse(
     >>> bool(np.allclose(g, big_l * x / x[:, None]))
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    inverse = _inverse(model, ghosh=True)
-    return _finish(
-        inverse, ds, f"Ghosh inverse ({_label(model)})", _DIMLESS, model, name="ghosh_inverse"
-    )
+    return _build(ds, kind=kind, convention=convention).ghosh_inverse()
 
 
 def ghosh_output(
@@ -107,16 +95,4 @@ def ghosh_output(
     >>> bool((abs(x - ds["total_output"]) <= 1e-6 * ds["total_output"]).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    w = model.primary if primary_inputs is None else _user_vector(primary_inputs, "primary_inputs")
-    unit = _currency(ds) if primary_inputs is None else str(primary_inputs.attrs.get("units", ""))
-    result = _solve_stacked(model, w, side="left", ghosh=True)
-    return _finish(
-        result,
-        ds,
-        f"output, Ghosh supply-side model ({_label(model)})",
-        unit,
-        model,
-        name="output",
-    )
+    return _build(ds, kind=kind, convention=convention).ghosh_output(primary_inputs)

@@ -7,31 +7,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 import xarray as xr
 
-from iocirc.analysis._linalg import _inverse, _solve, _solve_stacked
 from iocirc.analysis._model import (
-    _CIRCULATION,
-    _DIMLESS,
-    _OUTWARD,
     DEFAULT_CONVENTION,
     Convention,
     Kind,
-    _bare,
-    _check_table,
-    _columns_to_rows,
-    _currency,
-    _finish,
-    _label,
-    _model,
-    _model_attrs,
-    _order,
-    _restore,
-    _user_vector,
 )
-from iocirc.errors import ArgumentError, MissingFlowError
-from iocirc.schema import identity_terms
+from iocirc.analysis._object import model as _build
 
 
 def final_demand_by_source(
@@ -77,17 +60,7 @@ def final_demand_by_source(
     >>> list(gross.indexes["source"])
     ['consumption', 'capital_formation', 'gross_outflow', 'other']
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    f = model.demand.where(model.reported)
-    return _finish(
-        _order(f, "source", "sector"),
-        ds,
-        f"{kind} final demand by source",
-        _currency(ds),
-        model,
-        name="final_demand",
-    )
+    return _build(ds, kind=kind, convention=convention).final_demand()
 
 
 def leontief_inverse(
@@ -138,12 +111,7 @@ def leontief_inverse(
     >>> bool(np.allclose((eye - a.values) @ big_l.values, eye))
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    inverse = _inverse(model)
-    return _finish(
-        inverse, ds, f"Leontief inverse ({_label(model)})", _DIMLESS, model, name="leontief_inverse"
-    )
+    return _build(ds, kind=kind, convention=convention).inverse()
 
 
 def leontief_output(
@@ -189,18 +157,7 @@ def leontief_output(
     >>> bool((abs(x - ds["total_output"]) <= 1e-9 * ds["total_output"]).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    if final_demand is None:
-        f = model.demand.sum("source")
-        unit = _currency(ds)
-    else:
-        f = _user_vector(final_demand, "final_demand")
-        unit = str(final_demand.attrs.get("units", ""))
-    result = _solve_stacked(model, f, side="right", ghosh=False)
-    return _finish(
-        result, ds, f"output, Leontief model ({_label(model)})", unit, model, name="output"
-    )
+    return _build(ds, kind=kind, convention=convention).output(final_demand)
 
 
 def output_multipliers(
@@ -238,18 +195,7 @@ def output_multipliers(
     >>> bool((local <= total).all()), bool((local >= 1).all())
     (True, True)
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    _, mult = _solve(model, lhs=xr.ones_like(model.x))
-    assert mult is not None
-    return _finish(
-        _columns_to_rows(mult),
-        ds,
-        f"output multiplier ({_label(model)})",
-        _DIMLESS,
-        model,
-        name="output_multiplier",
-    )
+    return _build(ds, kind=kind, convention=convention).multipliers()
 
 
 def value_added_multipliers(
@@ -294,23 +240,8 @@ def value_added_multipliers(
     >>> bool(((mult > 0) & (mult <= 1)).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    if by_component:
-        va = _bare(ds["value_added"])
-        va = va.sel(va_component=list(identity_terms("va_component", va.indexes["va_component"])))
-        lhs = _columns_to_rows(va) * model.inv_x
-        _, mult = _solve(model, lhs=lhs, lhs_dim="va_component")
-    else:
-        _, mult = _solve(model, lhs=model.v)
-    assert mult is not None
-    return _finish(
-        _columns_to_rows(mult),
-        ds,
-        f"value added multiplier ({_label(model)})",
-        _DIMLESS,
-        model,
-        name="value_added_multiplier",
+    return _build(ds, kind=kind, convention=convention).value_added_multipliers(
+        by_component=by_component
     )
 
 
@@ -374,43 +305,7 @@ def induced_effects(
     >>> bool((abs(fx["value_added_induced"].sum(["source", "sector"]) - fx["gdp"]) < 1e-6).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    lhs = xr.concat([xr.ones_like(model.x), model.v], dim="_row")
-    induced, mult = _solve(model, rhs=model.demand, rhs_dim="source", lhs=lhs, lhs_dim="_row")
-    assert induced is not None
-    assert mult is not None
-    mult = _columns_to_rows(mult)
-    unit = _currency(ds)
-    out = xr.Dataset(
-        {
-            "output_multiplier": mult.isel(_row=0),
-            "value_added_multiplier": mult.isel(_row=1),
-            "final_demand": _order(model.demand.where(model.reported), "source", "sector"),
-            "output_induced": _order(induced.where(model.reported), "source", "sector"),
-            "value_added_induced": _order(
-                (model.v * induced).where(model.reported), "source", "sector"
-            ),
-            "gdp": model.gdp,
-        }
-    )
-    if model.share is not None:
-        out["outside_supply_share"] = model.share
-    out = _restore(out, ds)
-    described = {
-        "output_multiplier": ("output multiplier", _DIMLESS),
-        "value_added_multiplier": ("value added multiplier", _DIMLESS),
-        "final_demand": (f"{kind} final demand by source", unit),
-        "output_induced": ("output induced by source of final demand", unit),
-        "value_added_induced": ("value added induced by source of final demand", unit),
-        "gdp": ("gross domestic product (total value added)", unit),
-        "outside_supply_share": ("share of use supplied from outside", _DIMLESS),
-    }
-    for name in out.data_vars:
-        long_name, units = described[str(name)]
-        out[name].attrs = {"long_name": long_name, "units": units}
-    out.attrs = _model_attrs(model)
-    return out.copy(deep=True)  # never sharing memory with the input
+    return _build(ds, kind=kind, convention=convention).induced()
 
 
 def output_by_demand_source(
@@ -447,18 +342,7 @@ def output_by_demand_source(
     >>> bool((abs(out.sum("source") - ds["total_output"]) < 1e-6).all())
     True
     """
-    ds = _check_table(ds)
-    model = _model(ds, kind, convention)
-    induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
-    assert induced is not None
-    return _finish(
-        _order(induced.where(model.reported), "source", "sector"),
-        ds,
-        f"output induced by source of final demand ({_label(model)})",
-        _currency(ds),
-        model,
-        name="output_induced",
-    )
+    return _build(ds, kind=kind, convention=convention).output_by_source()
 
 
 def value_added_by_demand_source(
@@ -509,30 +393,7 @@ def value_added_by_demand_source(
     >>> bool((abs(va.sum("source") - gdp) < 1e-6).all())
     True
     """
-    ds = _check_table(ds)
-    if by not in (None, "sector", "product"):
-        raise ArgumentError(f"by must be None, 'sector' or 'product', not {by!r}")
-    model = _model(ds, kind, convention)
-    if by == "product":
-        _, mult = _solve(model, lhs=model.v)
-        assert mult is not None
-        va = _columns_to_rows(mult) * model.demand
-    else:
-        induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
-        assert induced is not None
-        va = model.v * induced
-    va = _order(va, "source", "sector")
-    if by is None:
-        va = va.sum("sector")
-    where = {"sector": ", by generating sector", "product": ", by demanded product", None: ""}[by]
-    return _finish(
-        va.where(model.reported),
-        ds,
-        f"value added induced by source of final demand{where} ({_label(model)})",
-        _currency(ds),
-        model,
-        name="value_added_induced",
-    )
+    return _build(ds, kind=kind, convention=convention).value_added_by_source(by=by)
 
 
 def circulation_value_added_share(
@@ -599,66 +460,4 @@ def circulation_value_added_share(
     >>> list(gross.indexes["source"])
     ['gross_outflow']
     """
-    ds = _check_table(ds)
-    model = _model(ds, "local", convention)
-    demand_sources = list(model.demand.indexes["source"])
-    raw_sources = list(model.raw.indexes["source"])
-    present = [s for s in _OUTWARD if s in demand_sources]
-    if not present:
-        raise MissingFlowError(
-            "the table reports no outward flow (export, domestic_outflow or gross_outflow); "
-            f"it reports {list(ds.indexes['flow'])}"
-        )
-    labels = [s for s in present if s != "gross_outflow"] + ["gross_outflow"]
-    parts = np.zeros((len(labels), len(raw_sources)))
-    counter = np.zeros((len(labels), len(raw_sources)))
-    for i, label in enumerate(labels):
-        for j, source in enumerate(raw_sources):
-            parts[i, j] = source in (present if label == "gross_outflow" else [label])
-            counter[i, j] = source in _CIRCULATION[label][1]
-    coords = {"source": labels, "_raw": raw_sources}
-    parts_da = xr.DataArray(parts, dims=("source", "_raw"), coords=coords)
-    counter_da = xr.DataArray(counter, dims=("source", "_raw"), coords=coords)
-    raw = model.raw.sum("sector").rename(source="_raw")  # not reported: 0
-    reported = model.raw_reported.rename(source="_raw")
-    has_flow = xr.dot(reported, parts_da, dim="_raw") > 0
-    has_counter = (xr.dot(reported, counter_da, dim="_raw") > 0) | (
-        xr.DataArray(
-            [s == "gross_outflow" for s in labels], dims="source", coords={"source": labels}
-        )
-    )
-    induced, _ = _solve(model, rhs=model.demand, rhs_dim="source")
-    assert induced is not None
-    va = xr.dot(model.v, induced, dim="sector").rename(source="_raw")
-    value_added = xr.dot(va, parts_da.sel(_raw=demand_sources), dim="_raw").where(has_flow)
-    outflow = xr.dot(raw, parts_da, dim="_raw").where(has_flow)
-    net = (outflow + xr.dot(raw, counter_da, dim="_raw")).where(has_counter)  # supplies < 0
-    gdp = model.gdp
-    out = xr.Dataset(
-        {
-            "value_added": value_added,
-            "value_added_share": value_added / gdp,
-            "outflow": outflow,
-            "net_outflow": net,
-            "net_outflow_share": net / gdp,
-            "gdp": gdp,
-        }
-    )
-    out = _restore(out.transpose(..., "source"), ds)
-    out = out.assign_coords(
-        circulation=("source", [_CIRCULATION[s][0] for s in labels]),
-        counterpart=("source", ["+".join(_CIRCULATION[s][1]) for s in labels]),
-    )
-    unit = _currency(ds)
-    described = {
-        "value_added": ("value added induced by outward flow", unit),
-        "value_added_share": ("value added induced by outward flow, share of GDP", _DIMLESS),
-        "outflow": ("outward flow", unit),
-        "net_outflow": ("net outflow", unit),
-        "net_outflow_share": ("net outflow, share of GDP", _DIMLESS),
-        "gdp": ("gross domestic product (total value added)", unit),
-    }
-    for name, (long_name, units) in described.items():
-        out[name].attrs = {"long_name": long_name, "units": units}
-    out.attrs = _model_attrs(model)
-    return out.copy(deep=True)  # never sharing memory with the input
+    return _build(ds, kind="local", convention=convention).circulation_value_added_share()

@@ -6,19 +6,12 @@ from typing import Literal
 
 import xarray as xr
 
-from iocirc.analysis._leontief import output_multipliers
-from iocirc.analysis._linalg import _solve
 from iocirc.analysis._model import (
-    _DIMLESS,
     DEFAULT_CONVENTION,
     Convention,
     Kind,
-    _check_table,
-    _finish,
-    _label,
-    _model,
 )
-from iocirc.errors import ArgumentError
+from iocirc.analysis._object import model as _build
 
 
 def backward_linkages(
@@ -60,8 +53,7 @@ def backward_linkages(
     >>> bool((abs(bl.mean("sector") - 1) < 1e-12).all())
     True
     """
-    raw = output_multipliers(ds, kind=kind, convention=convention)
-    return _linkage(raw, normalize, "backward linkage (power of dispersion)", "backward_linkage")
+    return _build(ds, kind=kind, convention=convention).backward_linkages(normalize=normalize)
 
 
 def forward_linkages(
@@ -109,19 +101,8 @@ def forward_linkages(
     >>> bool((fl >= 1).all())
     True
     """
-    if model not in ("ghosh", "leontief"):
-        raise ArgumentError(f"model must be 'ghosh' or 'leontief', not {model!r}")
-    ds = _check_table(ds)
-    m = _model(ds, kind, convention)
-    ones = xr.ones_like(m.x)
-    sums, _ = _solve(m, rhs=ones, ghosh=model == "ghosh")
-    assert sums is not None
-    what = "Ghosh" if model == "ghosh" else "Leontief, sensitivity of dispersion"
-    return _linkage(
-        _finish(sums, ds, "", _DIMLESS, m),
-        normalize,
-        f"forward linkage ({what}, {_label(m)})",
-        "forward_linkage",
+    return _build(ds, kind=kind, convention=convention).forward_linkages(
+        model=model, normalize=normalize
     )
 
 
@@ -162,25 +143,4 @@ def linkages(
     >>> sorted(lk.data_vars)
     ['backward', 'forward', 'forward_leontief', 'key_sector']
     """
-    backward = backward_linkages(ds, kind=kind, convention=convention)
-    forward = forward_linkages(ds, kind=kind, convention=convention)
-    forward_l = forward_linkages(ds, model="leontief", kind=kind, convention=convention)
-    key = (backward > 1) & (forward > 1)
-    key.attrs = {
-        "long_name": "key sector (backward and forward linkage above average)",
-        "units": _DIMLESS,
-    }
-    out = xr.Dataset(
-        {"backward": backward, "forward": forward, "forward_leontief": forward_l, "key_sector": key}
-    )
-    model_attrs = {k: v for k, v in backward.attrs.items() if k in ("model", "convention")}
-    out.attrs = model_attrs
-    return out.copy(deep=True)  # never sharing memory with the input
-
-
-def _linkage(raw: xr.DataArray, normalize: bool, long_name: str, name: str) -> xr.DataArray:
-    attrs = dict(raw.attrs)
-    out = (raw / raw.mean("sector") if normalize else raw.copy(deep=False)).rename(name)
-    attrs["long_name"] = long_name + (", normalized to mean 1" if normalize else "")
-    out.attrs = attrs
-    return out.copy(deep=True)  # never sharing memory with the input
+    return _build(ds, kind=kind, convention=convention).linkages()

@@ -124,6 +124,7 @@ def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
     va = _columns_to_rows(value_added.sum("va_component"))
     if kind == "total":
         keep = xr.ones_like(x)
+        reported = _chunked_like(reported, z)
         return _Model(kind, None, z, x, keep, raw, reported, raw, reported, va, share=None)
     sources = list(raw.indexes["source"])
     if "net_outflow" in sources:
@@ -170,8 +171,29 @@ def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
     elif add_other:
         demand = demand.isel(source=slice(None, -1))
     return _Model(
-        "local", convention, z, x, keep, demand, rep, raw, reported, va, share=share.rename(None)
+        "local",
+        convention,
+        z,
+        x,
+        keep,
+        demand,
+        _chunked_like(rep, z),
+        raw,
+        reported,
+        va,
+        share=share.rename(None),
     )
+
+
+def _chunked_like(small: xr.DataArray, big: xr.DataArray) -> xr.DataArray:
+    """``small`` (numpy) in ``big``'s chunks along the dimensions they share, if ``big`` is dask.
+
+    Combining a dask array with a numpy one otherwise makes dask split and merge chunks.
+    """
+    if big.chunks is None or small.chunks is not None:
+        return small
+    sizes = big.chunksizes
+    return small.chunk({d: sizes[d] for d in small.dims if d in sizes})
 
 
 class _LocalKernel:
@@ -242,13 +264,33 @@ def _sources(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
         dims=(*other_dims, "flow", "source"),
         coords={**other_coords, "flow": flows, "source": present},
     )
-    values = xr.dot(final_use.fillna(0.0), signed_da, dim="flow")
+    if final_use.chunks is not None:
+        # The weights as blocks matching the table's (region) chunks: one task per chunk,
+        # where xr.dot with a numpy operand would rechunk the table into many small pieces.
+        chunks = final_use.chunksizes
+        signed_da = signed_da.chunk({d: chunks[d] for d in other_dims if d in chunks})
+    values = xr.apply_ufunc(
+        _weigh,
+        final_use,
+        signed_da,
+        input_core_dims=[["sector", "flow"], ["flow", "source"]],
+        output_core_dims=[["sector", "source"]],
+        dask="parallelized",
+        output_dtypes=[float],
+        dask_gufunc_kwargs={"allow_rechunk": True},
+    )
     reported = xr.DataArray(
         (signed != 0).any(axis=-2),
         dims=(*other_dims, "source"),
         coords={**other_coords, "source": present},
     )
     return _order(values, "sector", "source"), reported
+
+
+def _weigh(final_use: np.ndarray, signed: np.ndarray) -> np.ndarray:
+    """Final use (..., sector, flow) by source: NaN counted as 0, times ``signed``."""
+    values = np.asarray(final_use, dtype=float)
+    return np.einsum("...ij,...jk->...ik", np.where(np.isnan(values), 0.0, values), signed)
 
 
 def _source_of(flow: str) -> str:

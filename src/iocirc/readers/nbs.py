@@ -65,15 +65,16 @@ from iocirc.readers._labels import norm, same_name
 from iocirc.readers._layout import Layout, locate
 from iocirc.readers._workbook import Workbook, open_workbook
 from iocirc.regions import NATION, PROVINCES, Province, province
-from iocirc.schema import identity_terms, members
+from iocirc.schema import CURRENCY_UNIT, identity_terms, members
+from iocirc.units import chinese_units, parse_unit
 
 __all__ = ["read_nbs_table", "read_nbs_tables"]
 
 #: Suffixes of the files a directory read looks at.
 WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".htm", ".html", ".mht", ".mhtml")
 
-# Currency units printed in the tables, as multiples of 10^4 CNY (万元).
-_UNITS = {"万元": 1.0, "亿元": 1e4, "百万元": 1e2, "千元": 0.1, "元": 1e-4}
+# Currency units printed in the tables (iocirc.units), longest first; read as multiples of 10^4 CNY.
+_UNITS = chinese_units("CNY")
 _UNIT_CELL = re.compile(r"单位:([^()\[\],;]+)")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 # Names to look for in titles and file names, longest first (内蒙古 before any shorter match).
@@ -575,11 +576,11 @@ def _unit(grid: Grid, header_end: int) -> tuple[str, float]:
     if len(units) > 1:
         raise ReadError(f"{grid.where()}: several currency units printed: {sorted(printed)}")
     unit = units.pop()
-    return unit, _UNITS[unit]
+    return unit, parse_unit(unit).factor / parse_unit(CURRENCY_UNIT).factor
 
 
 def _unit_name(printed: str, grid: Grid) -> str:
-    for unit in _UNITS:  # none of the names is the start of another
+    for unit in _UNITS:  # longest first: the first name the text starts with is its unit
         if printed.startswith(unit):
             return unit
     raise ReadError(
