@@ -9,7 +9,7 @@ import xarray as xr
 
 from iocirc._synthetic import LAYOUTS, assemble, random_draws
 from iocirc.download import provincial_files
-from iocirc.errors import ArgumentError
+from iocirc.errors import ArgumentError, ArgumentTypeError
 from iocirc.readers import read_nbs_tables
 
 __all__ = [
@@ -385,7 +385,9 @@ def china_mrio(year: int) -> xr.Dataset:
     """
     from iocirc.mrio import estimate
 
-    return estimate(china_provincial(year), province_distances())
+    if isinstance(year, bool | np.bool_) or not isinstance(year, int | np.integer):
+        raise ArgumentTypeError(f"year must be an integer such as 2017, not {year!r}")
+    return estimate(china_provincial(int(year)), province_distances())
 
 
 def __dir__() -> list[str]:  # dir() and tab completion list the public names only

@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from iocirc.mrio._decompose import ROW_LABEL, absorption, base_attrs, context
+from iocirc.mrio._docs import fill_doc
 
 __all__ = ["value_added_absorption"]
 
@@ -15,13 +16,13 @@ __all__ = ["value_added_absorption"]
 ABSORBED_IN: tuple[str, ...] = ("own_region", "rest_of_nation", "abroad")
 
 
+@fill_doc
 def value_added_absorption(mrio: xr.Dataset, *, nation: Sequence[str] | None = None) -> xr.Dataset:
     """Each region's GDP split by where the final demand that absorbs it sits.
 
     Parameters
     ----------
-    mrio : xarray.Dataset
-        A multi-regional table (:func:`iocirc.mrio.from_matrices`), one year.
+    {mrio}
     nation : sequence of str, optional
         The regions forming the nation, overriding the table's ``in_nation``
         coordinate. "Rest of nation" is every other region of the nation when
@@ -51,14 +52,8 @@ def value_added_absorption(mrio: xr.Dataset, *, nation: Sequence[str] | None = N
 
     Raises
     ------
-    SchemaError
-        ``mrio`` is not a well-formed multi-regional table (NaN, infinite
-        values, negative output, extra dimensions: select one year first).
-    ModelError
-        ``I - A`` or a region's ``I - A_ss`` is singular (the message names the
-        region and sector).
-    ArgumentError, ArgumentTypeError
-        ``nation`` names unknown regions or is not a sequence of labels.
+    {raises}
+    {raises_nation}
 
     Notes
     -----

@@ -415,6 +415,9 @@ def _is_number(value: Any) -> bool:
 
 
 def _as_float(values: Any, name: str) -> np.ndarray:
+    kind = np.asarray(values).dtype.kind
+    if kind in "USb":  # text ("1.5" would convert) or booleans are not flows
+        raise SchemaError(f"{name} is not numeric: it holds {np.asarray(values).dtype} data")
     try:
         a = np.array(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:

@@ -572,6 +572,11 @@ def context(mrio: object, *, nation: Sequence[str] | None = None) -> Context:
             f"expected a multi-regional table (xarray.Dataset), got {type(mrio).__name__}; "
             "build one with iocirc.mrio.from_matrices"
         )
+    from iocirc.mrio._table import validate as validate_mrio
+
+    # The decompositions sum to GDP and gross exports only where the identities hold:
+    # refuse a table that does not add up (a published residual is its `discrepancy`).
+    validate_mrio(mrio)
     m = as_matrices(mrio)
     regions, sectors = m.regions, m.sectors
     R, S, n = m.R, m.S, m.n
@@ -585,6 +590,9 @@ def context(mrio: object, *, nation: Sequence[str] | None = None) -> Context:
         unknown = [r for r in chosen if r not in regions]
         if unknown:
             raise ArgumentError(f"nation names unknown region(s) {unknown}; regions: {regions}")
+        dups = sorted({r for r in chosen if chosen.count(r) > 1})
+        if dups:
+            raise ArgumentError(f"nation names the region(s) {dups} more than once")
         in_nation = np.array([r in chosen for r in regions], dtype=bool)
     labels = [f"region {r!r}, sector {s!r}" for r in regions for s in sectors]
     Z, Yd, x = m.Z, m.Yd, m.x

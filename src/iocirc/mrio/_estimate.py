@@ -23,15 +23,20 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import xarray as xr
 
+from iocirc._checks import check_labels, check_units, finite_number
 from iocirc.errors import (
     ArgumentError,
+    ArgumentTypeError,
     BalanceError,
     ConvergenceError,
+    IocircError,
     MissingFlowError,
     SchemaError,
+    UnitError,
 )
 from iocirc.mrio._balancing import DEFAULT_MAX_ITER, ras
 from iocirc.mrio._table import from_matrices
+from iocirc.mrio._table import validate as _validate_mrio
 from iocirc.schema import (
     MRIO_FLOWS,
     available_flows,
@@ -112,6 +117,8 @@ def _read_tables(tables: Any, purpose: str) -> _Tables:
             f"{purpose} takes one vintage of tables; they have the extra dimension(s) {extra}: "
             "select one first (e.g. tables.sel(year=2017))"
         )
+    check_labels(tables, ["region", "sector", "sector_to", "flow", "va_component"], purpose=purpose)
+    check_units(tables, purpose=purpose, required=False)
     have = available_flows(tables)
     lacking = [f for f in TRADE_FLOWS if f not in have]
     year = tables.attrs.get("year", "unknown")
@@ -538,9 +545,13 @@ def great_circle_distances(
     >>> round(float(d.sel(region="a", region_to="b")), 1)  # a quarter of the equator
     10007.6
     """
+    radius = finite_number(radius, "great_circle_distances: radius", positive=True)
     for name, da in (("latitude", latitude), ("longitude", longitude)):
         if not isinstance(da, xr.DataArray) or da.dims != ("region",):
             raise SchemaError(f"{name} must be a DataArray over ('region',)")
+        check_labels(da, ["region"], purpose=f"great_circle_distances: {name}")
+        if not np.issubdtype(da.dtype, np.number) or np.iscomplexobj(da.values):
+            raise SchemaError(f"{name} holds {da.dtype} data; expected decimal degrees")
         if not np.isfinite(da.values.astype(float)).all():
             raise SchemaError(f"{name} has NaN or infinite values")
     if list(latitude.indexes["region"]) != list(longitude.indexes["region"]):
@@ -579,10 +590,12 @@ def _distance_matrix(distance: Any, regions: list[str], purpose: str) -> np.ndar
             )
         if len(set(held)) != len(held):
             raise SchemaError(f"{purpose}: the distance matrix has duplicated {dim} labels")
-    d = np.array(
-        distance.sel(region=regions, region_to=regions).transpose("region", "region_to").values,
-        dtype=np.float64,
-    )
+    picked = distance.sel(region=regions, region_to=regions).transpose("region", "region_to")
+    if not np.issubdtype(picked.dtype, np.number) or np.iscomplexobj(picked.values):
+        raise SchemaError(
+            f"{purpose}: the distance matrix holds {picked.dtype} data; expected real numbers"
+        )
+    d = np.array(picked.values, dtype=np.float64)
     off = ~np.eye(len(regions), dtype=bool)
     bad = off & ~(np.isfinite(d) & (d > 0))
     if bad.any():
@@ -600,6 +613,8 @@ def _betas(beta: Any) -> tuple[list[float], bool]:
     values = list(np.atleast_1d(np.asarray(beta, dtype=float))) if many else [beta]
     out = []
     for b in values:
+        if isinstance(b, str | bool | np.bool_):
+            raise ArgumentError(f"beta must be a number or a list of numbers, not {b!r}")
         try:
             f = float(b)
         except (TypeError, ValueError):
@@ -629,7 +644,14 @@ def _seed(
     if method == "gravity":
         d = _distance_matrix(distance, regions, purpose)
         seed = np.zeros((r, r))
-        seed[off] = d[off] ** (-beta)
+        with np.errstate(over="ignore", under="ignore"):
+            seed[off] = d[off] ** (-beta)
+        if not (np.isfinite(seed[off]) & (seed[off] > 0)).all():
+            raise ArgumentError(
+                f"{purpose}: beta={beta!r} is too large in magnitude for these distances: "
+                "d ** -beta overflows to infinity or underflows to 0 (distances in km or "
+                "100 km and a beta of order 1 are usual)"
+            )
         return seed
     if method == "uniform":
         return off.astype(np.float64)
@@ -647,6 +669,7 @@ def _seed(
             missing = [x for x in regions if x not in held]
             if missing:
                 raise SchemaError(f"{purpose}: the prior has no {dim} {missing}")
+        check_labels(prior, ["region", "region_to", "sector"], purpose=f"{purpose}: the prior")
         p = prior.sel(region=regions, region_to=regions)
         if "sector" in p.dims:
             if sectors is None:
@@ -755,6 +778,8 @@ def od_flows(
             f"od_flows: outflow {tuple(outflow.dims)} and inflow {tuple(inflow.dims)} must have "
             "the same dimensions"
         )
+    for name, da in (("outflow", outflow), ("inflow", inflow)):
+        check_labels(da, [str(d) for d in da.dims], purpose=f"od_flows: {name}")
     regions = [str(r) for r in outflow.indexes["region"]]
     betas, many = _betas(beta)
     batch = [str(d) for d in outflow.dims if d != "region"]
@@ -1094,6 +1119,8 @@ def estimate(
         tol=tol,
         max_iter=max_iter,
     )
+    if nation_name is not None and not isinstance(nation_name, str):
+        raise ArgumentTypeError(f"estimate: nation_name must be a string, not {nation_name!r}")
     if nation_name is None:
         from iocirc.regions import PROVINCES
 
@@ -1268,6 +1295,22 @@ def estimation_error(estimated: xr.Dataset, true: xr.Dataset) -> xr.Dataset:
     >>> 0.0 <= float(err["wape"]) < 2.0
     True
     """
+    for what, table in (("estimated", estimated), ("true", true)):
+        if not isinstance(table, xr.Dataset):
+            raise SchemaError(
+                f"estimation_error: the {what} table must be an xarray.Dataset, not "
+                f"{type(table).__name__}"
+            )
+        try:  # values, labels and units; the balance is the estimator's business
+            _validate_mrio(table, on_imbalance="ignore")
+        except IocircError as err:
+            raise type(err)(f"estimation_error: the {what} table: {err}") from None
+    units = (estimated.attrs.get("currency_unit"), true.attrs.get("currency_unit"))
+    if units[0] != units[1]:
+        raise UnitError(
+            f"estimation_error: the estimated table is in {units[0]!r} but the true table in "
+            f"{units[1]!r}; convert one first"
+        )
     regions = [str(r) for r in estimated.indexes["region"]]
     held = [str(r) for r in true.indexes["region"]]
     missing = [r for r in regions if r not in held]

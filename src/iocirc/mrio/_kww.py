@@ -7,6 +7,7 @@ import xarray as xr
 
 from iocirc.mrio._decompose import KWW_TERMS, ROW_LABEL, base_attrs, context, leontief
 from iocirc.mrio._decompose import kww as _kww
+from iocirc.mrio._docs import fill_doc
 
 __all__ = ["kww", "value_added_origin"]
 
@@ -21,13 +22,13 @@ def _attrs(mrio: xr.Dataset, name: str, has_row: bool) -> dict[str, object]:
     }
 
 
+@fill_doc
 def value_added_origin(mrio: xr.Dataset) -> xr.DataArray:
     """Value-added origin of each region-sector's gross exports (decompr's ``leontief``).
 
     Parameters
     ----------
-    mrio : xarray.Dataset
-        A multi-regional table (:func:`iocirc.mrio.from_matrices`), one year.
+    {mrio}
 
     Returns
     -------
@@ -43,12 +44,7 @@ def value_added_origin(mrio: xr.Dataset) -> xr.DataArray:
 
     Raises
     ------
-    SchemaError
-        ``mrio`` is not a well-formed multi-regional table (NaN, infinite
-        values, negative output, extra dimensions: select one year first).
-    ModelError
-        ``I - A`` or a region's ``I - A_ss`` is singular (the message names the
-        region and sector).
+    {raises}
 
     Notes
     -----
@@ -99,13 +95,13 @@ def value_added_origin(mrio: xr.Dataset) -> xr.DataArray:
     return da
 
 
+@fill_doc
 def kww(mrio: xr.Dataset) -> xr.Dataset:
     """The Koopman-Wang-Wei (2014) decomposition of each region's gross exports.
 
     Parameters
     ----------
-    mrio : xarray.Dataset
-        A multi-regional table (:func:`iocirc.mrio.from_matrices`), one year.
+    {mrio}
 
     Returns
     -------
@@ -127,12 +123,7 @@ def kww(mrio: xr.Dataset) -> xr.Dataset:
 
     Raises
     ------
-    SchemaError
-        ``mrio`` is not a well-formed multi-regional table (NaN, infinite
-        values, negative output, extra dimensions: select one year first).
-    ModelError
-        ``I - A`` or a region's ``I - A_ss`` is singular (the message names the
-        region and sector).
+    {raises}
 
     Notes
     -----

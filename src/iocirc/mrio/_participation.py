@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from iocirc.mrio._decompose import PARTICIPATION_TERMS, base_attrs, context, participation
+from iocirc.mrio._docs import fill_doc
 from iocirc.mrio._kww import _attrs
 
 __all__ = ["value_chain_participation"]
@@ -23,6 +24,7 @@ _KIND = {
 }
 
 
+@fill_doc
 def value_chain_participation(
     mrio: xr.Dataset, *, nation: Sequence[str] | None = None
 ) -> xr.Dataset:
@@ -30,8 +32,7 @@ def value_chain_participation(
 
     Parameters
     ----------
-    mrio : xarray.Dataset
-        A multi-regional table (:func:`iocirc.mrio.from_matrices`), one year.
+    {mrio}
     nation : sequence of str, optional
         The regions forming the nation, overriding the table's ``in_nation``.
         A border between two regions of the nation is "national" (domestic
@@ -66,14 +67,8 @@ def value_chain_participation(
 
     Raises
     ------
-    SchemaError
-        ``mrio`` is not a well-formed multi-regional table (NaN, infinite
-        values, negative output, extra dimensions: select one year first).
-    ModelError
-        ``I - A`` or a region's ``I - A_ss`` is singular (the message names the
-        region and sector).
-    ArgumentError, ArgumentTypeError
-        ``nation`` names unknown regions or is not a sequence of labels.
+    {raises}
+    {raises_nation}
 
     Notes
     -----

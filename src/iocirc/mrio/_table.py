@@ -398,10 +398,16 @@ def _check_flow_labels(labels: Sequence[str], *, what: str) -> None:
 
 
 def _matrix(raw: Any, name: str, shape: tuple[int, ...] | None, size: str) -> np.ndarray:
+    kind = np.asarray(raw).dtype.kind
+    if kind in "USb":  # text ("1.5" would convert) or booleans are not flows
+        raise SchemaError(f"{name} must hold numbers, not {np.asarray(raw).dtype} data")
     try:
         array = np.array(raw, dtype=np.float64)  # a copy: never alias the caller's data
     except (TypeError, ValueError) as err:
         raise SchemaError(f"{name} must hold numbers: {err}") from None
+    if np.isinf(array).any():
+        where = tuple(int(i) for i in np.argwhere(np.isinf(array))[0])
+        raise SchemaError(f"{name} is infinite at position {where}; every flow must be finite")
     if shape is not None and array.shape != shape:
         raise SchemaError(f"{name} has shape {array.shape}; expected {shape} ({size})")
     return array
@@ -418,6 +424,9 @@ def _nation_mask(regions: Sequence[str], nation: Sequence[str] | None) -> np.nda
         raise SchemaError(
             f"nation names region(s) {unknown} that the table lacks; it has {regions}"
         )
+    dups = sorted({r for r in wanted if wanted.count(r) > 1})
+    if dups:
+        raise SchemaError(f"nation names the region(s) {dups} more than once")
     return np.array([r in wanted for r in regions], dtype=bool)
 
 

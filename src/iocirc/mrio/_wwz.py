@@ -7,6 +7,7 @@ import xarray as xr
 
 from iocirc.mrio._decompose import WWZ_FINAL, WWZ_TERMS, base_attrs, context
 from iocirc.mrio._decompose import wwz as _wwz
+from iocirc.mrio._docs import fill_doc
 from iocirc.mrio._kww import _attrs
 
 __all__ = ["wwz"]
@@ -31,13 +32,13 @@ _GROUP = {
 }
 
 
+@fill_doc
 def wwz(mrio: xr.Dataset) -> xr.Dataset:
     """The Wang-Wei-Zhu (2013) decomposition of bilateral sector-level gross exports.
 
     Parameters
     ----------
-    mrio : xarray.Dataset
-        A multi-regional table (:func:`iocirc.mrio.from_matrices`), one year.
+    {mrio}
 
     Returns
     -------
@@ -63,12 +64,7 @@ def wwz(mrio: xr.Dataset) -> xr.Dataset:
 
     Raises
     ------
-    SchemaError
-        ``mrio`` is not a well-formed multi-regional table (NaN, infinite
-        values, negative output, extra dimensions: select one year first).
-    ModelError
-        ``I - A`` or a region's ``I - A_ss`` is singular (the message names the
-        region and sector).
+    {raises}
 
     Notes
     -----
