@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from iocirc import mrio
-from iocirc.errors import BalanceError, IocircError
+from iocirc.errors import BalanceError, IocircError, SchemaError
 from iocirc.testing import synthetic_mrio
 
 
@@ -593,3 +593,12 @@ def test_decompositions_refuse_zero_output_with_purchases(func):
     table = _table()
     with pytest.raises(BalanceError):
         getattr(mrio, func)(table.assign(total_output=table["total_output"] * 0.0))
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_aggregate_refuses_an_empty_group_label(blank):
+    table = _table()
+    regions = [str(r) for r in table.indexes["region"]]
+    concordance = {r: (blank if i == 0 else r) for i, r in enumerate(regions)}
+    with pytest.raises(SchemaError, match="empty group label"):
+        mrio.aggregate(table, regions=concordance)

@@ -154,7 +154,14 @@ def _groups(concordance: Any, labels: list[str], dim: str) -> list[str]:
             f"the {dim} concordance names {dim} label(s) {extra} that the table lacks; "
             f"it has {labels}"
         )
-    return [str(mapping[k]) for k in labels]
+    groups = [str(mapping[k]) for k in labels]
+    blank = [k for k, g in zip(labels, groups, strict=True) if not g.strip()]
+    if blank:
+        raise SchemaError(
+            f"the {dim} concordance maps the {dim} label(s) {blank} to an empty group label; "
+            "name every group"
+        )
+    return groups
 
 
 def _check_nation(groups: list[str], labels: list[str], flags: np.ndarray) -> None:
