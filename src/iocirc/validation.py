@@ -324,47 +324,81 @@ def flow_weights(final_use: xr.DataArray) -> xr.DataArray:
 
 def _check_balance(ds: xr.Dataset, *, rtol: float, atol: float, on_imbalance: str) -> None:
     rows, cols = identity_residuals(ds)
+    row = "intermediate use + final use (imports and inflows subtracted)"
+    check_identities(
+        [
+            ("row", rows, "region", "sector", row),
+            ("column", cols, "region", "sector_to", "intermediate inputs + value added"),
+        ],
+        rtol=rtol,
+        atol=atol,
+        on_imbalance=on_imbalance,
+        unit=ds.attrs.get("currency_unit", ""),
+        report="iocirc.balance_report(ds)",
+        names=True,
+        stacklevel=4,
+    )
+
+
+def check_identities(
+    identities: list[tuple[str, xr.Dataset, str, str, str]],
+    *,
+    rtol: float,
+    atol: float,
+    on_imbalance: str,
+    unit: str,
+    report: str,
+    names: bool,
+    stacklevel: int,
+) -> None:
+    """Raise or warn, naming the worst position, where identity residuals exceed the tolerance.
+
+    The one kernel behind :func:`validate` and :func:`iocirc.mrio.validate`.
+    ``identities`` holds ``(kind, residuals, region_dim, sector_dim, what)``:
+    ``residuals`` has ``residual``, ``scale``, ``total_output`` and ``accounted``;
+    ``what`` is the right-hand side of the identity, for the message. ``names``
+    adds the Chinese sector name where the table has it.
+    """
     failures = []
-    for kind, table, dim in (("row", rows, "sector"), ("column", cols, "sector_to")):
-        relative = abs(table["residual"]) / table["scale"].where(table["scale"] > 0, 1.0)
-        bad = (relative > rtol) & (abs(table["residual"]) > atol)
-        relative = relative.where(bad, 0.0)
+    for kind, table, region_dim, sector_dim, what in identities:
+        residual = abs(table["residual"])
+        relative = residual / table["scale"].where(table["scale"] > 0, 1.0)
+        bad = (relative > rtol) & (residual > atol)
+        relative = relative.where(bad, 0.0).compute()
         n_bad = int(bad.sum())
         if n_bad:
-            failures.append((float(relative.max()), kind, table, relative, n_bad, dim))
+            failures.append(
+                (float(relative.max()), kind, table, relative, n_bad, region_dim, sector_dim, what)
+            )
     if not failures:
         return
     failures.sort(key=lambda item: -item[0])
-    _, kind, table, relative, n_bad, dim = failures[0]
-    where = relative.argmax(...)
-    point = {d: int(i) for d, i in where.items()}
-    at = table.isel(point)
-    region = str(at["region"].values)
-    sector = str(at[dim].values)
-    name_coord = f"{dim}_zh"
-    name = f" ({at[name_coord].values})" if name_coord in at.coords else ""
+    _, kind, table, relative, _, region_dim, sector_dim, what = failures[0]
+    point = {d: int(i) for d, i in relative.argmax(...).items()}
+    at = table.isel(point).compute()
+    region = str(at[region_dim].values)
+    sector = str(at[sector_dim].values)
+    name_coord = f"{sector_dim}_zh"
+    name = f" ({at[name_coord].values})" if names and name_coord in at.coords else ""
     output = float(at["total_output"])
-    residual = float(at["residual"])
-    share = f", {residual / output:.2%} of output" if output else ""
-    extra = ", ".join(f"{d}={at[d].values.item()!r}" for d in point if d not in ("region", dim))
-    extra = f" ({extra})" if extra else ""
-    counts = "; ".join(f"{n} {k} checks" for _, k, _, _, n, _ in failures)
-    what = (
-        "output = intermediate use + final use (imports and inflows subtracted)"
-        if kind == "row"
-        else "output = intermediate inputs + value added"
+    gap = float(at["residual"])
+    share = f", {gap / output:.2%} of output" if output else ""
+    extra = ", ".join(
+        f"{d}={at[d].values.item()!r}" for d in point if d not in (region_dim, sector_dim)
     )
+    extra = f" ({extra})" if extra else ""
+    counts = "; ".join(f"{item[4]} {item[1]} checks" for item in failures)
     message = (
-        f"the {kind} identity ({what}) fails for region {region!r}, "
+        f"the {kind} identity (output = {what}) fails for region {region!r}, "
         f"sector {sector!r}{name}{extra}: "
         f"total output {output:.6g}, accounted {float(at['accounted']):.6g}, residual "
-        f"{residual:.6g} {ds.attrs.get('currency_unit', '')}{share}; {counts} exceed "
+        f"{gap:.6g} {unit}{share}; {counts} exceed "
         f"rtol={rtol:g}{f' and atol={atol:g}' if atol else ''}. "
-        "iocirc.balance_report(ds) lists every residual."
+        f"{report} lists every residual."
     )
     if on_imbalance == "raise":
         raise BalanceError(message)
-    warnings.warn(message, BalanceWarning, stacklevel=3)
+    warnings.warn(message, BalanceWarning, stacklevel=stacklevel)
 
 
 def balance_report(ds: xr.Dataset) -> pd.DataFrame:

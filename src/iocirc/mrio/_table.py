@@ -17,7 +17,6 @@ when the table lacks it.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -26,7 +25,7 @@ import pandas as pd
 import xarray as xr
 
 from iocirc._checks import check_tolerance
-from iocirc.errors import ArgumentError, BalanceError, BalanceWarning, SchemaError, UnitError
+from iocirc.errors import ArgumentError, SchemaError, UnitError
 from iocirc.schema import (
     MRIO_COORDS,
     MRIO_DIMS,
@@ -37,7 +36,7 @@ from iocirc.schema import (
     member_coords,
     members,
 )
-from iocirc.validation import DEFAULT_RTOL, PRINTED_RTOL
+from iocirc.validation import DEFAULT_RTOL, PRINTED_RTOL, check_identities
 
 __all__ = [
     "balance_report",
@@ -744,52 +743,21 @@ def identity_residuals(mrio: xr.Dataset) -> tuple[xr.Dataset, xr.Dataset]:
 
 def _check_balance(mrio: xr.Dataset, *, rtol: float, atol: float, on_imbalance: str) -> None:
     rows, cols = identity_residuals(mrio)
-    failures = []
-    for kind, table, region_dim, sector_dim in (
-        ("row", rows, "region", "sector"),
-        ("column", cols, "region_to", "sector_to"),
-    ):
-        residual = abs(table["residual"])
-        relative = residual / table["scale"].where(table["scale"] > 0, 1.0)
-        bad = (relative > rtol) & (residual > atol)
-        relative = relative.where(bad, 0.0).compute()
-        n_bad = int(bad.sum())
-        if n_bad:
-            failures.append(
-                (float(relative.max()), kind, table, relative, n_bad, region_dim, sector_dim)
-            )
-    if not failures:
-        return
-    failures.sort(key=lambda item: -item[0])
-    _, kind, table, relative, n_bad, region_dim, sector_dim = failures[0]
-    point = {d: int(i) for d, i in relative.argmax(...).items()}
-    at = table.isel(point).compute()
-    region = str(at[region_dim].values)
-    sector = str(at[sector_dim].values)
-    output = float(at["total_output"])
-    gap = float(at["residual"])
-    share = f", {gap / output:.2%} of output" if output else ""
-    extra = ", ".join(
-        f"{d}={at[d].values.item()!r}" for d in point if d not in (region_dim, sector_dim)
+    row = "sales to every region's industries and final users + exports - imports + discrepancy"
+    column = "purchases from every region + imported inputs + value added"
+    check_identities(
+        [
+            ("row", rows, "region", "sector", row),
+            ("column", cols, "region_to", "sector_to", column),
+        ],
+        rtol=rtol,
+        atol=atol,
+        on_imbalance=on_imbalance,
+        unit=mrio.attrs.get("currency_unit", ""),
+        report="iocirc.balance_report(mrio)",
+        names=False,
+        stacklevel=5,
     )
-    extra = f" ({extra})" if extra else ""
-    counts = "; ".join(f"{item[4]} {item[1]} checks" for item in failures)
-    what = (
-        "output = sales to every region's industries and final users + exports - imports "
-        "+ discrepancy"
-        if kind == "row"
-        else "output = purchases from every region + imported inputs + value added"
-    )
-    message = (
-        f"the {kind} identity ({what}) fails for region {region!r}, sector {sector!r}{extra}: "
-        f"total output {output:.6g}, accounted {float(at['accounted']):.6g}, residual "
-        f"{gap:.6g} {mrio.attrs.get('currency_unit', '')}{share}; {counts} exceed "
-        f"rtol={rtol:g}{f' and atol={atol:g}' if atol else ''}. "
-        "iocirc.balance_report(mrio) lists every residual."
-    )
-    if on_imbalance == "raise":
-        raise BalanceError(message)
-    warnings.warn(message, BalanceWarning, stacklevel=4)
 
 
 def balance_report(mrio: xr.Dataset) -> pd.DataFrame:
