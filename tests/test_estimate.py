@@ -502,10 +502,12 @@ def test_wiod_eu27_estimate_beats_the_no_distance_seed():
 
 @given(
     st.integers(2, 6).flatmap(
-        # zero or at least 1e-6: a flow 1e-38 beside flows of 10 is float noise, not trade
-        lambda r: st.lists(
-            st.one_of(st.just(0.0), st.floats(1e-6, 10.0)), min_size=r * r, max_size=r * r
-        ).map(lambda v: np.array(v).reshape(int(len(v) ** 0.5), -1))
+        # at least 1e-6: a flow 1e-38 beside flows of 10 is float noise, not trade. Flows are
+        # positive off the diagonal: margins that only flows with forced zeros reach lie on the
+        # boundary, where RAS converges too slowly to tell (see the test below).
+        lambda r: st.lists(st.floats(1e-6, 10.0), min_size=r * r, max_size=r * r).map(
+            lambda v: np.array(v).reshape(int(len(v) ** 0.5), -1)
+        )
     ),
     st.floats(0.0, 3.0),
 )
@@ -521,3 +523,15 @@ def test_od_flows_reach_any_margins_that_true_flows_have(true, beta):
     np.testing.assert_allclose(t.sum("region").values, n.values, rtol=1e-9, atol=1e-9 * scale)
     assert (np.diag(t.values) == 0).all()
     assert (t.values >= 0).all()
+
+
+def test_od_flows_refuse_margins_reachable_only_with_forced_zeros():
+    # Region 2 receives 1 and only region 3 ships to it (region 1 ships nothing), so 3 -> 2
+    # carries all of 3's outflow and the positive seed cell 3 -> 1 must vanish: RAS approaches
+    # that boundary too slowly to converge, and says so instead of returning a wrong table.
+    true = np.array([[0.0, 0.0, 0.0], [0.0078125, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    regions = [p.name for p in PROVINCES[:3]]
+    o = xr.DataArray(true.sum(1), dims="region", coords={"region": regions})
+    n = xr.DataArray(true.sum(0), dims="region", coords={"region": regions})
+    with pytest.raises(ConvergenceError, match="did not converge.*zero pattern"):
+        od_flows(o, n, iocirc.datasets.province_distances(), beta=0.0)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import iocirc
 from iocirc.errors import BalanceError, BalanceWarning, SchemaError, UnitError
 from iocirc.testing.strategies import io_tables
-from iocirc.validation import identity_residuals
+from iocirc._core import identity_residuals
 
 
 @given(io_tables())
@@ -34,7 +34,7 @@ def test_any_perturbed_cell_is_caught_and_located(ds, data):
     cell = var.isel(position)
     if variable == "final_use":
         # Cells left out of the identity (a part beside its aggregate) are not checked.
-        from iocirc.validation import flow_weights
+        from iocirc._core import flow_weights
 
         assume(float(flow_weights(var).isel(region=position["region"], flow=position["flow"])) != 0)
     # A perturbation far above rounding: 1% of the region's largest output.

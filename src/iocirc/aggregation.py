@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc._checks import check_array, check_labels
+from iocirc._core import check_array, check_choice, check_labels, check_table, group_members
 from iocirc.errors import ArgumentTypeError, SchemaError
-from iocirc.indicators import _check_choice, _check_table, _regional_gdp
+from iocirc.indicators import gdp
 from iocirc.schema import VARIABLES
 
 __all__ = ["NATIONAL", "aggregate_regions", "aggregate_sectors"]
@@ -107,7 +107,7 @@ def aggregate_sectors(
     iocirc.errors.SchemaError: the concordance does not map the sector(s) ['02', ...
     """
     present = tuple(name for name in VARIABLES if name in getattr(ds, "data_vars", {}))
-    ds = _check_table(ds, present, purpose="aggregate_sectors")
+    ds = check_table(ds, present, purpose="aggregate_sectors")
     for dim in _SECTOR_DIMS:
         if dim not in ds.indexes:
             raise SchemaError(f"aggregate_sectors: the table has no {dim!r} index")
@@ -245,15 +245,15 @@ def aggregate_regions(
         raise SchemaError(
             f"aggregate_regions: the indicator has no 'region' dimension (dims {indicator.dims})"
         )
-    _check_choice("on_missing", on_missing, ("raise", "skip"))
+    check_choice("on_missing", on_missing, ("raise", "skip"))
     check_labels(indicator, ["region"], purpose="aggregate_regions")
     regions = [str(r) for r in indicator.indexes["region"]]
     groups = {NATIONAL: regions} if groups is None else groups
-    members = _group_members(groups, regions, on_missing)
+    members = group_members(groups, regions, on_missing)
 
     gdp_values = _gdp_of(indicator, ds)
     if isinstance(weights, str):
-        _check_choice("weights", weights, ("gdp",))
+        check_choice("weights", weights, ("gdp",))
         if gdp_values is None:
             raise SchemaError(
                 "aggregate_regions(weights='gdp') needs GDP: the indicator has no 'gdp' "
@@ -406,69 +406,6 @@ def _target_names(
     return result
 
 
-def _region_label(key: str, present: set[str]) -> str:
-    """The label among ``present`` of a region named in Chinese or by code, else ``key``."""
-    if key in present:
-        return key
-    from iocirc.regions import province
-
-    try:
-        name = province(key).name
-    except SchemaError:
-        return key
-    return name if name in present else key
-
-
-def _group_members(
-    groups: Mapping[str, Iterable[str]],
-    available: list[str],
-    on_missing: str,
-    *,
-    item: str = "region",
-    holder: str = "the indicator",
-) -> dict[str, list[str]]:
-    """Each group's members among ``available``: shared by regions and trade partners."""
-    if not isinstance(groups, Mapping):
-        raise ArgumentTypeError(
-            f"groups must map group names to lists of {item}s, e.g. "
-            "iocirc.regions.REGION_GROUPS; got " + type(groups).__name__
-        )
-    present = set(available)
-    members: dict[str, list[str]] = {}
-    for name, listed_raw in groups.items():
-        if isinstance(listed_raw, str):
-            raise ArgumentTypeError(
-                f"group {name!r} must list {item}s, not the single string {listed_raw!r}"
-            )
-        listed = [str(r) for r in listed_raw]
-        if item == "region":  # "辽宁" or 210000 name the region labelled "Liaoning"
-            listed = [_region_label(r, present) for r in listed]
-        if len(set(listed)) != len(listed):
-            dups = sorted({r for r in listed if listed.count(r) > 1})
-            raise SchemaError(
-                f"group {name!r} lists the {item}(s) {dups} more than once; each member counts "
-                "once (a repeated member would weigh double)"
-            )
-        missing = [r for r in listed if r not in present]
-        if missing and on_missing == "raise":
-            raise SchemaError(
-                f"group {name!r} names the {item}(s) {missing}, which {holder} lacks; it "
-                f"has {available}. Pass on_missing='skip' to use the members present"
-                + (
-                    " (regions may be named in English, in Chinese or by code)"
-                    if item == "region"
-                    else ""
-                )
-            )
-        kept = [r for r in listed if r in present]
-        if not kept:
-            raise SchemaError(
-                f"group {name!r} has none of its {item}s {listed} in {holder} ({available})"
-            )
-        members[str(name)] = kept
-    return members
-
-
 def _checked_weights(
     weights: xr.DataArray, members: dict[str, list[str]], method: str
 ) -> xr.DataArray:
@@ -494,8 +431,7 @@ def _gdp_of(indicator: xr.DataArray, ds: xr.Dataset | None) -> xr.DataArray | No
         return values.drop_vars(extra).rename("gdp")
     if ds is None:
         return None
-    ds = _check_table(ds, ("value_added",), purpose="aggregate_regions")
-    values = _regional_gdp(ds)
+    values = gdp(ds)
     extra = [c for c in values.coords if c not in values.dims]
     return values.drop_vars(extra).assign_attrs(
         units=str(ds.attrs.get("currency_unit", "")), long_name="gross domestic product"

@@ -37,12 +37,12 @@ The data live in CSV files in ``iocirc/data`` and are read on first use.
 from __future__ import annotations
 
 import functools
-import numbers
 from importlib.resources import files
 
 import pandas as pd
 import xarray as xr
 
+from iocirc._core import check_year
 from iocirc.errors import SchemaError
 
 __all__ = [
@@ -250,19 +250,9 @@ def concordance_array(year: int, target: str = "gbt4754") -> xr.DataArray:
     return array
 
 
-def _check_year(
-    year: int | str,
-    known: tuple[int, ...] = KNOWN_YEARS,
-    what: str = "42-sector classification",
-) -> int:
-    """``year`` (an int or a string of digits) as an int if it is in ``known``, else a
-    :class:`SchemaError` saying there is no ``what`` for it."""
-    integral = isinstance(year, numbers.Integral) and not isinstance(year, bool)
-    digits = isinstance(year, str) and year.strip().isdigit()
-    value = int(year) if integral or digits else None
-    if value is None or value not in known:
-        raise SchemaError(f"no {what} for year {year!r}; known years: {list(known)}")
-    return value
+def _check_year(year: int | str) -> int:
+    """``year`` as an int if there is a 42-sector classification for it, else a SchemaError."""
+    return check_year(year, KNOWN_YEARS, "42-sector classification")
 
 
 def _check_target(target: str) -> str:

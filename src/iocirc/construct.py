@@ -9,16 +9,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from iocirc._core import row_accounted
 from iocirc.errors import ArgumentTypeError, SchemaError
 from iocirc.regions import Province, province
-from iocirc.schema import CURRENCY_UNIT, VARIABLES, member_coords, members
-from iocirc.validation import row_accounted
+from iocirc.schema import CURRENCY_UNIT, VA_STANDARD, VARIABLES, member_coords, members
 from iocirc.validation import validate as _validate
 
-__all__ = ["from_arrays", "from_frames"]
-
-#: The four value-added components of the official tables, in their order.
-VA_STANDARD = ("compensation", "net_production_taxes", "depreciation", "operating_surplus")
+__all__ = ["VA_STANDARD", "from_arrays", "from_frames"]
 
 
 def from_arrays(

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc._checks import check_labels, describe
+from iocirc._core import check_choice, check_labels, check_table, describe, ensure
 from iocirc.errors import (
     ArgumentTypeError,
     ConventionWarning,
@@ -51,7 +51,6 @@ from iocirc.errors import (
     SchemaError,
     UnitError,
 )
-from iocirc.indicators import _check_choice, _check_table, _ensure
 from iocirc.regions import province
 from iocirc.schema import (
     CURRENCY_UNIT,
@@ -167,8 +166,8 @@ def with_customs_trade(
     >>> iocirc.validate(split) is split
     True
     """
-    ds = _check_table(ds, ("final_use",), purpose="with_customs_trade")
-    _check_choice("on_negative", on_negative, ("raise", "warn", "ignore"))
+    ds = check_table(ds, ("final_use",), purpose="with_customs_trade")
+    check_choice("on_negative", on_negative, ("raise", "warn", "ignore"))
     have = available_flows(ds)
     if _DUAL.outflow not in have or _DUAL.inflow not in have:
         raise MissingFlowError(
@@ -214,7 +213,7 @@ def with_customs_trade(
                 total = gross.sum("sector", skipna=False)
                 left = total - customs[key]
                 negative = (left < -1e-9 * abs(total)) & (customs[key] > 0)
-            domestic_values = _ensure(
+            domestic_values = ensure(
                 domestic_values,
                 negative,
                 _negative_message(domestic, key),

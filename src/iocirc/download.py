@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType, ModuleType
 from urllib.parse import quote
 
-from iocirc.classifications import _check_year as _known_year
+from iocirc._core import check_year
 from iocirc.errors import DownloadError, SchemaError
 from iocirc.regions import NATION, PROVINCES, REGION_GROUPS, Province, province
 
@@ -495,7 +495,7 @@ def _registered(relative_path: str) -> str:
 
 def _check_year(year: int | str) -> int:
     """``year`` as an int if the mirror has provincial tables of it, else a SchemaError."""
-    return _known_year(year, PROVINCIAL_YEARS, "provincial tables")
+    return check_year(year, PROVINCIAL_YEARS, "provincial tables")
 
 
 def _year_folder(year: int) -> str:
@@ -706,7 +706,7 @@ def wiod_table_path(year: int) -> str:
     >>> wiod_table_path(2011)
     'data/wiot_2011.RData'
     """
-    return f"data/wiot_{_known_year(year, WIOD_YEARS, 'WIOD 2013 world tables')}.RData"
+    return f"data/wiot_{check_year(year, WIOD_YEARS, 'WIOD 2013 world tables')}.RData"
 
 
 def wiod_file_url(relative_path: str) -> str:

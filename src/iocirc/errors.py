@@ -14,6 +14,7 @@ __all__ = [
     "ArgumentTypeError",
     "BalanceError",
     "BalanceWarning",
+    "ChoiceError",
     "ConditioningWarning",
     "ConventionWarning",
     "ConvergenceError",
@@ -78,6 +79,14 @@ class DownloadError(IocircError, OSError):
 
 class ArgumentError(IocircError, ValueError):
     """An argument has a value the function does not accept (an unknown option, NaN)."""
+
+
+class ChoiceError(ArgumentError, SchemaError):
+    """An option outside its choices (``scope="world"``, ``kind="global"``).
+
+    The one error of every choice-valued argument; it is an :class:`ArgumentError`
+    and, as in iocirc 0.1 where a bad ``scope`` raised it, a :class:`SchemaError`.
+    """
 
 
 class ArgumentTypeError(IocircError, TypeError):

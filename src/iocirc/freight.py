@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from iocirc._checks import check_array
+from iocirc._core import check_array
 from iocirc.customs import _no_duplicates, _numbers, _read_csv
 from iocirc.errors import SchemaError
 from iocirc.regions import REGION_GROUPS, province

@@ -26,17 +26,13 @@ regions' GDP) that :func:`iocirc.aggregate_regions` uses as weights.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
-import numpy as np
 import xarray as xr
 
-from iocirc._checks import check_labels, check_units, check_values
-from iocirc.errors import ArgumentError, SchemaError, UnitError
+from iocirc._core import check_choice, check_table, ensure
 from iocirc.schema import SCOPES as _SCOPE_SPECS
-from iocirc.schema import VARIABLES, available_flows, flow_values, identity_terms, require_flows
+from iocirc.schema import available_flows, flow_values, identity_terms, require_flows
 from iocirc.units import convert, ratio_unit
 
 __all__ = [
@@ -113,8 +109,8 @@ def gdp(ds: xr.Dataset, by: Literal["region", "sector"] = "region") -> xr.DataAr
     >>> bool((by_sector.sum("sector") == gdp(ds)).all())
     True
     """
-    _check_choice("by", by, ("region", "sector"))
-    ds = _check_table(ds, ("value_added",), purpose="gdp")
+    check_choice("by", by, ("region", "sector"))
+    ds = check_table(ds, ("value_added",), purpose="gdp")
     result = _sector_value_added(ds) if by == "sector" else _regional_gdp(ds)
     # A deep copy: never sharing data or coordinates with the input (lazy on dask data).
     return result.rename("gdp").assign_attrs(_gdp_attrs(ds)).copy(deep=True)
@@ -184,9 +180,9 @@ def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) ->
     ...
     iocirc.errors.MissingFlowError: the domestic circulation ratio needs ...with_customs_trade...
     """
-    _check_choice("scope", scope, SCOPES)
+    check_choice("scope", scope, SCOPES)
     ratio_unit(percent)  # checks that it is a boolean
-    ds = _check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
+    ds = check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
     outflow, inflow = SCOPE_FLOWS[scope]
     require_flows(ds, [outflow, inflow], purpose=f"the {scope} circulation ratio")
     turnover = _sector_sum(flow_values(ds, outflow) + flow_values(ds, inflow))
@@ -268,10 +264,10 @@ def net_outflow_contribution(
     >>> net_outflow_contribution(net, "dual").dims
     ('region',)
     """
-    _check_choice("scope", scope, SCOPES)
-    _check_choice("by", by, ("region", "sector"))
+    check_choice("scope", scope, SCOPES)
+    check_choice("by", by, ("region", "sector"))
     ratio_unit(percent)  # checks that it is a boolean
-    ds = _check_table(ds, ("final_use", "value_added"), purpose="net_outflow_contribution")
+    ds = check_table(ds, ("final_use", "value_added"), purpose="net_outflow_contribution")
     net = _net_outflow(ds, scope)
     if by == "region":
         net = _sector_sum(net)
@@ -326,7 +322,7 @@ def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
     [100.0, 100.0, 100.0]
     """
     ratio_unit(percent)  # checks that it is a boolean
-    ds = _check_table(ds, ("value_added",), purpose="value_added_share")
+    ds = check_table(ds, ("value_added",), purpose="value_added_share")
     return _finish(
         _sector_value_added(ds) / _checked_gdp(ds),
         ds,
@@ -400,7 +396,7 @@ def _checked_gdp(ds: xr.Dataset) -> xr.DataArray:
     # Only the index coordinates: the dividend brings the others, and comparing two copies of
     # a dask-backed coordinate would compute it.
     values = values.drop_vars([c for c in values.coords if c not in values.dims])
-    return _ensure(
+    return ensure(
         values,
         ~(values > 0),  # NaN GDP too: "NaN <= 0" is False
         lambda where: (
@@ -445,123 +441,6 @@ def _gdp_attrs(ds: xr.Dataset) -> dict[str, str]:
         "long_name": "gross domestic product (total value added)",
         "units": str(ds.attrs.get("currency_unit", "")),
     }
-
-
-# --------------------------------------------------------------------------------------------
-# Checks shared with iocirc.aggregation and iocirc.customs (metadata only, or lazy)
-# --------------------------------------------------------------------------------------------
-
-
-def _check_choice(name: str, value: object, choices: Iterable[str]) -> None:
-    choices = tuple(choices)
-    if not isinstance(value, str) or value not in choices:
-        raise SchemaError(f"unknown {name} {value!r}; choose one of {list(choices)}")
-
-
-def _check_table(ds: xr.Dataset, variables: Iterable[str], *, purpose: str) -> xr.Dataset:
-    """Check what ``purpose`` reads of a table; return the table to compute with.
-
-    The variables must exist with their dimensions, labels must be unique,
-    every monetary variable of the table must be in ``ds.attrs["currency_unit"]``,
-    and the values of the variables read must be allowed
-    (:func:`iocirc._checks.check_values`: no NaN where the schema does not allow
-    it, nothing infinite, no negative output). On dask data the value check is
-    part of the returned table's graph, so nothing is computed here.
-    """
-    variables = tuple(variables)
-    if not isinstance(ds, xr.Dataset):
-        raise SchemaError(
-            f"{purpose} takes a regional IO table (xarray.Dataset), got {type(ds).__name__}; "
-            "build one with iocirc.from_arrays or read the official tables"
-        )
-    for name in variables:
-        if name not in ds.data_vars:
-            raise SchemaError(
-                f"{purpose} needs the variable {name!r}, which the Dataset lacks; it has "
-                f"{sorted(map(str, ds.data_vars))} (see iocirc.schema.VARIABLES)"
-            )
-        lacking = [d for d in VARIABLES[name].dims if d not in ds[name].dims]
-        if lacking:
-            raise SchemaError(
-                f"variable {name!r} lacks the dimension(s) {lacking}: it has {ds[name].dims}, "
-                f"expected {VARIABLES[name].dims} (plus any extra dimensions)"
-            )
-        for dim in ds[name].dims:
-            if dim in VARIABLES[name].dims and dim not in ds.indexes:
-                raise SchemaError(f"dimension {dim!r} has no index; label it with coordinates")
-    unit = ds.attrs.get("currency_unit")
-    if unit is None:
-        raise UnitError(
-            f"{purpose}: the table has no 'currency_unit' attribute; set it, e.g. "
-            "ds.attrs['currency_unit'] = '10^4 CNY' for the official tables"
-        )
-    check_units(ds, purpose=purpose)
-    check_labels(ds, ("region", "sector", "sector_to", "flow", "va_component"), purpose=purpose)
-    return check_values(ds, variables, purpose=purpose)
-
-
-def _ensure(
-    values: xr.DataArray,
-    bad: xr.DataArray,
-    message: Callable[[str], str],
-    *,
-    action: Literal["raise", "warn"] = "raise",
-    error: type[Exception] = SchemaError,
-    warning: type[Warning] = UserWarning,
-) -> xr.DataArray:
-    """Return ``values`` after checking that the boolean ``bad`` is nowhere true.
-
-    ``bad`` has some or all of the dimensions of ``values``; the message names
-    its labels. On numpy data the check runs now. On dask data it becomes a
-    task in front of every chunk (:func:`xarray.map_blocks`), so nothing is
-    computed here and the error (or warning) comes when the result is computed.
-    """
-    extra = [d for d in bad.dims if d not in values.dims]
-    if extra:
-        raise ArgumentError(f"the check has dimensions {extra} that the values lack")
-    bad = bad.transpose(*[d for d in values.dims if d in bad.dims])
-    if values.chunks is None and bad.chunks is None:
-        _check_block(values, bad, message, action, error, warning)
-        return values
-    if values.chunks is None:
-        values = values.chunk({d: bad.chunksizes[d] for d in bad.dims})
-    return xr.map_blocks(
-        _check_block,
-        values,
-        args=(bad, message, action, error, warning),
-        template=values,
-    )
-
-
-def _check_block(
-    values: xr.DataArray,
-    bad: xr.DataArray,
-    message: Callable[[str], str],
-    action: str,
-    error: type[Exception],
-    warning: type[Warning],
-) -> xr.DataArray:
-    flags = np.asarray(bad, dtype=bool)
-    if flags.any():
-        text = message(_describe(bad, flags))
-        if action == "raise":
-            raise error(text)
-        warnings.warn(text, warning, stacklevel=2)
-    return values
-
-
-def _describe(labelled: xr.DataArray, flags: np.ndarray, limit: int = 5) -> str:
-    """The labels of the first ``limit`` True positions of ``flags`` (shaped like ``labelled``)."""
-    positions = np.argwhere(flags)
-    described = []
-    for pos in positions[:limit]:
-        parts = []
-        for dim, i in zip(labelled.dims, pos, strict=True):
-            label: Hashable = labelled.indexes[dim][i] if dim in labelled.indexes else int(i)
-            parts.append(f"{dim}={label!r}")
-        described.append("(" + ", ".join(parts) + ")" if len(parts) != 1 else parts[0])
-    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
-    return ", ".join(described) + more
 
 
 def __dir__() -> list[str]:  # dir() and tab completion list the public names only

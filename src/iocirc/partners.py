@@ -29,11 +29,9 @@ from typing import Any, Literal
 import pandas as pd
 import xarray as xr
 
-from iocirc._checks import check_array, check_labels
-from iocirc.aggregation import _group_members
+from iocirc._core import check_array, check_choice, check_labels, group_members
 from iocirc.customs import _no_duplicates, _numbers, _read_csv
 from iocirc.errors import ReadError, SchemaError
-from iocirc.indicators import _check_choice
 from iocirc.units import parse_unit, ratio_unit
 
 __all__ = [
@@ -106,10 +104,10 @@ def partner_group_totals(
     [20.5]
     """
     trade = _check_partner_array(trade)
-    _check_choice("on_missing", on_missing, ("raise", "skip"))
+    check_choice("on_missing", on_missing, ("raise", "skip"))
     groups = PARTNER_GROUPS if groups is None else groups
     available = [str(p) for p in trade.indexes["partner"]]
-    members = _group_members(groups, available, on_missing, item="partner", holder="the trade data")
+    members = group_members(groups, available, on_missing, item="partner", holder="the trade data")
     results = [trade.sel(partner=kept).sum("partner", skipna=False) for kept in members.values()]
     out = xr.concat(results, dim="partner").assign_coords(partner=[str(g) for g in groups])
     out = out.transpose(*trade.dims)

@@ -65,6 +65,7 @@ __all__ = [
     "TABLE_DIMS",
     "VARIABLES",
     "VA_COMPONENTS",
+    "VA_STANDARD",
     "DimSpec",
     "Member",
     "ScopeSpec",
@@ -103,6 +104,10 @@ class Member:
     parts : tuple of str
         For an aggregate, the finest members it is the signed sum of:
         ``value = sign * sum(part.sign * part)``. Empty for a finest member.
+    demand : str
+        For a finest flow of local final demand, the source of final demand the
+        analysis models count it under (``"consumption"``, ``"capital_formation"``);
+        empty for trade and other flows (which are sources by themselves).
     """
 
     name: str
@@ -112,6 +117,7 @@ class Member:
     symbol: str
     sign: int = 1
     parts: tuple[str, ...] = ()
+    demand: str = ""
 
     @property
     def leaves(self) -> tuple[str, ...]:
@@ -153,8 +159,22 @@ class VariableSpec:
 #: The labels of the ``flow`` dimension: final-use columns and trade, with their
 #: codes in the official tables, signs in the row identity and aggregates.
 FLOWS: tuple[Member, ...] = (
-    Member("household_rural", "FU101", "农村居民消费", "rural household consumption", "c^r"),
-    Member("household_urban", "FU102", "城镇居民消费", "urban household consumption", "c^u"),
+    Member(
+        "household_rural",
+        "FU101",
+        "农村居民消费",
+        "rural household consumption",
+        "c^r",
+        demand="consumption",
+    ),
+    Member(
+        "household_urban",
+        "FU102",
+        "城镇居民消费",
+        "urban household consumption",
+        "c^u",
+        demand="consumption",
+    ),
     Member(
         "household",
         "THC",
@@ -163,7 +183,9 @@ FLOWS: tuple[Member, ...] = (
         "c^h",
         parts=("household_rural", "household_urban"),
     ),
-    Member("government", "FU103", "政府消费", "government consumption", "c^g"),
+    Member(
+        "government", "FU103", "政府消费", "government consumption", "c^g", demand="consumption"
+    ),
     Member(
         "npish",
         "NPISH",
@@ -171,6 +193,8 @@ FLOWS: tuple[Member, ...] = (
         "consumption of non-profit institutions serving households (multi-regional tables; "
         "not a part of consumption)",
         "c^n",
+        # Final consumption all the same (SNA 2008, 9.94): the analysis models count it there.
+        demand="consumption",
     ),
     Member(
         "consumption",
@@ -181,9 +205,21 @@ FLOWS: tuple[Member, ...] = (
         parts=("household_rural", "household_urban", "government"),
     ),
     Member(
-        "fixed_capital_formation", "FU201", "固定资本形成总额", "gross fixed capital formation", "k"
+        "fixed_capital_formation",
+        "FU201",
+        "固定资本形成总额",
+        "gross fixed capital formation",
+        "k",
+        demand="capital_formation",
     ),
-    Member("inventory_change", "FU202", "存货增加", "changes in inventories", "s"),
+    Member(
+        "inventory_change",
+        "FU202",
+        "存货增加",
+        "changes in inventories",
+        "s",
+        demand="capital_formation",
+    ),
     Member(
         "capital_formation",
         "GCF",
@@ -515,6 +551,9 @@ SCOPES: dict[str, ScopeSpec] = {
 }
 
 _MEMBERS = {"flow": {m.name: m for m in FLOWS}, "va_component": {m.name: m for m in VA_COMPONENTS}}
+
+#: The four value-added components of the official tables (the parts of ``value_added_total``).
+VA_STANDARD: tuple[str, ...] = _MEMBERS["va_component"]["value_added_total"].parts
 
 
 def members(dim: str) -> dict[str, Member]:

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from iocirc._core import check_table
 from iocirc.construct import from_arrays
 from iocirc.errors import SchemaError
 from iocirc.schema import DIMS, VARIABLES
-from iocirc.validation import check_structure, validate
+from iocirc.validation import validate
 
 __all__ = ["from_tidy", "to_tidy"]
 
@@ -52,7 +53,7 @@ def to_tidy(ds: xr.Dataset) -> pd.DataFrame:
     >>> iocirc.from_tidy(frame).identical(ds)
     True
     """
-    check_structure(ds)
+    ds = check_table(ds, purpose="to_tidy", complete=True)
     extra = sorted(str(d) for d in ds.dims if d not in DIMS)
     if extra:
         raise SchemaError(

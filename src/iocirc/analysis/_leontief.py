@@ -451,7 +451,7 @@ def circulation_value_added_share(
     >>> list(share.indexes["source"])
     ['export', 'domestic_outflow', 'gross_outflow']
     >>> [str(c) for c in share["circulation"].values]
-    ['international', 'domestic', 'international and domestic']
+    ['international', 'domestic', 'dual']
     >>> s = share["value_added_share"]
     >>> bool((abs(s.sel(source="gross_outflow") - s.sel(source=["export", "domestic_outflow"])
     ...      .sum("source")) < 1e-12).all())

@@ -12,7 +12,8 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from iocirc.analysis._model import _columns_to_rows, _Model, _stacklevel
+from iocirc._core import user_stacklevel
+from iocirc.analysis._model import _columns_to_rows, _Model
 from iocirc.errors import ConditioningWarning, ModelError
 
 
@@ -236,7 +237,7 @@ def _labelled_call(
             warnings.warn(
                 f"{where(w.message.idx)}: I - {which} {w.message.text}",
                 ConditioningWarning,
-                stacklevel=_stacklevel(),
+                stacklevel=user_stacklevel(),
             )
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -6,7 +6,6 @@ constants and conventions, and the helpers that check tables and label results.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import xarray as xr
 
-from iocirc._checks import check_array, check_labels, check_units, check_values
+from iocirc._core import check_array, check_labels, check_table, flow_weights, user_stacklevel
 from iocirc.errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -24,8 +23,7 @@ from iocirc.errors import (
     MissingFlowError,
     SchemaError,
 )
-from iocirc.schema import VARIABLES, identity_terms, is_numeric, members
-from iocirc.validation import flow_weights
+from iocirc.schema import FLOWS, SCOPES, identity_terms, members
 
 Convention = Literal["total_use", "local_use"]
 Kind = Literal["local", "total"]
@@ -51,16 +49,16 @@ SOURCES: tuple[str, ...] = (
     "domestic_inflow",
     "gross_inflow",
 )
-# NPISH consumption (multi-regional tables' views) is final consumption too (SNA 2008, 9.94).
-_CONSUMPTION = frozenset({"household_rural", "household_urban", "government", "npish"})
-_CAPITAL = frozenset({"fixed_capital_formation", "inventory_change"})
+# Every group below is derived from the registry (iocirc.schema): the sources of local final
+# demand from the flows' ``demand``, the outward flows and supplies from the scopes.
 _LOCAL_USES = ("consumption", "capital_formation")
-_OUTWARD = ("export", "domestic_outflow", "gross_outflow")
-_SUPPLIES = ("import", "domestic_inflow", "gross_inflow")
+_DEMAND_OF = {m.name: m.demand for m in FLOWS if m.demand}
+_OUTWARD = tuple(s for s in SOURCES if s in {spec.outflow for spec in SCOPES.values()})
+_SUPPLIES = tuple(s for s in SOURCES if s in {spec.inflow for spec in SCOPES.values()})
+#: Outward flow -> (its scope, the supplies it is netted against: the scope's inflow and parts).
 _CIRCULATION = {
-    "export": ("international", ("import",)),
-    "domestic_outflow": ("domestic", ("domestic_inflow",)),
-    "gross_outflow": ("international and domestic", _SUPPLIES),
+    spec.outflow: (spec.name, (*members("flow")[spec.inflow].parts, spec.inflow))
+    for spec in SCOPES.values()
 }
 _ROW_NAMES = {"sector": "sector_to", "sector_zh": "sector_to_zh", "sector_en": "sector_to_en"}
 _COL_NAMES = {v: k for k, v in _ROW_NAMES.items()}
@@ -242,7 +240,7 @@ class _LocalKernel:
 def _sources(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
     """Final use by source, supplies negative, and which sources each region reports.
 
-    Each flow counted once per region (:func:`iocirc.validation.flow_weights`).
+    Each flow counted once per region (:func:`iocirc._core.flow_weights`).
     """
     final_use = _bare(ds["final_use"])
     weights = flow_weights(final_use)  # numpy-backed, (..., flow)
@@ -294,12 +292,9 @@ def _weigh(final_use: np.ndarray, signed: np.ndarray) -> np.ndarray:
 
 
 def _source_of(flow: str) -> str:
-    member = members("flow")[flow]
-    leaves = set(member.leaves)
-    if leaves <= _CONSUMPTION:
-        return "consumption"
-    if leaves <= _CAPITAL:
-        return "capital_formation"
+    demand = {_DEMAND_OF.get(leaf, "") for leaf in members("flow")[flow].leaves}
+    if len(demand) == 1 and "" not in demand:
+        return demand.pop()  # every part is consumption (or capital formation)
     return flow
 
 
@@ -350,7 +345,7 @@ def _check_shares(
         f"region-sectors: " + "; ".join(shown) + more + ". Local coefficients (1 - m) A are "
         "negative where m > 1." + hint,
         ConventionWarning,
-        stacklevel=_stacklevel(),
+        stacklevel=user_stacklevel(),
     )
     charged = status == 2
     return charged if bool(charged.any()) else None
@@ -359,52 +354,16 @@ def _check_shares(
 def _check_table(ds: xr.Dataset) -> xr.Dataset:
     """Check the structure and values the models need; return the table to compute with.
 
-    Values are checked by :func:`iocirc._checks.check_values` (lazily on dask
-    data, so this never computes them): NaN where not allowed, infinite values,
-    negative output; then units across variables and duplicated labels.
+    :func:`iocirc._core.check_table` over every variable (values lazily on dask
+    data, so this never computes them); a single region's table
+    (``ds.sel(region=...)``) is accepted, and the units need only agree.
     """
-    if not isinstance(ds, xr.Dataset):
-        raise SchemaError(
-            f"expected an xarray.Dataset holding an IO table, got {type(ds).__name__}; "
-            "build one with iocirc.from_arrays or iocirc.from_frames"
-        )
-    for spec in VARIABLES.values():
-        if spec.name not in ds.data_vars:
-            raise SchemaError(
-                f"the Dataset lacks the variable {spec.name!r}; an IO table needs "
-                + ", ".join(VARIABLES)
-            )
-        var = ds[spec.name]
-        # A single region's table (ds.sel(region="Liaoning")) keeps a scalar `region`
-        # coordinate: the models broadcast over regions, so it needs no region dimension.
-        single = "region" in ds.coords and ds["region"].ndim == 0
-        lacking = [d for d in spec.dims if d not in var.dims and not (d == "region" and single)]
-        if lacking:
-            raise SchemaError(
-                f"variable {spec.name!r} lacks the dimension(s) {lacking}: it has {var.dims}"
-            )
-        if not is_numeric(var):
-            raise SchemaError(f"variable {spec.name!r} holds {var.dtype} data; expected numbers")
-    for dim in ("sector", "sector_to", "flow", "va_component"):
-        if dim not in ds.indexes:
-            raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
-    if list(ds.indexes["sector"]) != list(ds.indexes["sector_to"]):
-        raise SchemaError(
-            "dimensions 'sector' (rows) and 'sector_to' (columns) must carry the same labels in "
-            "the same order"
-        )
-    if "source" in ds.dims:
+    if isinstance(ds, xr.Dataset) and "source" in ds.dims:
         raise SchemaError("the table has a dimension 'source', which the results use")
-    purpose = "the input-output model"
-    check_labels(ds, ("region", "sector", "sector_to", "flow", "va_component"), purpose=purpose)
-    for dim in ("flow", "va_component"):
-        unknown = [str(x) for x in ds.indexes[dim] if x not in members(dim)]
-        if unknown:
-            raise SchemaError(
-                f"{purpose}: unknown {dim} label(s) {unknown}; registered: {list(members(dim))}"
-            )
-    check_units(ds, purpose=purpose, required=False)
-    return check_values(ds, purpose=purpose)
+    for dim in ("sector", "sector_to", "flow", "va_component"):
+        if isinstance(ds, xr.Dataset) and dim not in ds.indexes and dim in ds.dims:
+            raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
+    return check_table(ds, purpose="the input-output model", units=False, single_region=True)
 
 
 def _safe_reciprocal(x: xr.DataArray) -> xr.DataArray:
@@ -508,13 +467,3 @@ def _labels_where(mask: xr.DataArray) -> list[str]:
         return []
     flags = mask.any([d for d in mask.dims if d != "region"]) if mask.ndim > 1 else mask
     return [str(r) for r, f in zip(mask.indexes["region"], np.asarray(flags), strict=True) if f]
-
-
-def _stacklevel() -> int:
-    """Stack level of the first frame outside iocirc, for warnings."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("iocirc"):
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    return level

@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import xarray as xr
 
-from iocirc._checks import check_labels, check_units, finite_number
+from iocirc._core import check_labels, check_units, finite_number
 from iocirc.errors import (
     ArgumentError,
     ArgumentTypeError,

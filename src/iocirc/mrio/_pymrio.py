@@ -38,11 +38,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from iocirc._core import DEFAULT_RTOL
 from iocirc.errors import BalanceWarning, SchemaError
 from iocirc.mrio._table import from_matrices
 from iocirc.mrio._table import validate as validate_mrio
 from iocirc.schema import MRIO_FLOWS, MRIO_VARIABLES, identity_terms, members
-from iocirc.validation import DEFAULT_RTOL
 
 __all__ = ["from_pymrio", "to_pymrio"]
 

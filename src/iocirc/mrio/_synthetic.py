@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from iocirc.mrio._table import from_matrices
+from iocirc.schema import VA_STANDARD
 
 #: Final-demand categories of the synthetic tables, by name: WIOD's five, the
 #: CEADS split of households, and two small sets.
@@ -31,8 +32,6 @@ CATEGORY_SETS: dict[str, tuple[str, ...]] = {
     "consumption": ("consumption", "capital_formation"),
     "single": ("household",),
 }
-
-VA_STANDARD = ("compensation", "net_production_taxes", "depreciation", "operating_surplus")
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc._checks import check_tolerance
-from iocirc.errors import ArgumentError, SchemaError, UnitError
+from iocirc._core import (
+    DEFAULT_RTOL,
+    check_choice,
+    check_identities,
+    default_tolerances,
+    first_position,
+)
+from iocirc.errors import SchemaError, UnitError
 from iocirc.schema import (
     MRIO_COORDS,
     MRIO_DIMS,
@@ -36,7 +42,6 @@ from iocirc.schema import (
     member_coords,
     members,
 )
-from iocirc.validation import DEFAULT_RTOL, PRINTED_RTOL, check_identities
 
 __all__ = [
     "balance_report",
@@ -518,23 +523,11 @@ def validate(
 def _default_tolerances(
     mrio: xr.Dataset, rtol: float | None, atol: float | None
 ) -> tuple[float, float]:
-    """``(rtol, atol)`` of :func:`validate`: those given (checked), else the table's own.
-
-    The rule of :func:`iocirc.validate` for a provincial table, with the number of
-    terms of an MRIO identity.
-    """
-    given = mrio.attrs.get("rounding_step")
-    step = float(given) if isinstance(given, int | float | np.number) else 0.0
-    printed = bool(np.isfinite(step) and step > 0)
-    if rtol is None:
-        rtol = PRINTED_RTOL if printed else DEFAULT_RTOL
-    if atol is None:
-        atol = 0.0
-        if printed:
-            n_regions, n_sectors = mrio.sizes.get("region", 0), mrio.sizes.get("sector", 0)
-            n_terms = max(n_regions * mrio.sizes.get("flow", 0), mrio.sizes.get("va_component", 0))
-            atol = 0.5 * step * (n_regions * n_sectors + n_terms + 3)
-    return check_tolerance(rtol, atol)
+    """``(rtol, atol)`` of :func:`validate`: the rule of :func:`iocirc.validate`, with the
+    number of terms of an MRIO identity."""
+    n_regions, n_sectors = mrio.sizes.get("region", 0), mrio.sizes.get("sector", 0)
+    n_rows = max(n_regions * mrio.sizes.get("flow", 0), mrio.sizes.get("va_component", 0))
+    return default_tolerances(mrio, rtol, atol, n_terms=n_regions * n_sectors + n_rows + 3)
 
 
 def _validate(
@@ -544,10 +537,7 @@ def _validate(
     atol: float | None = None,
     on_imbalance: str = "raise",
 ) -> xr.Dataset:
-    if on_imbalance not in ("raise", "warn", "ignore"):
-        raise ArgumentError(
-            f"on_imbalance must be 'raise', 'warn' or 'ignore', not {on_imbalance!r}"
-        )
+    check_choice("on_imbalance", on_imbalance, ("raise", "warn", "ignore"))
     check_structure(mrio)
     rtol, atol = _default_tolerances(mrio, rtol, atol)
     if on_imbalance != "ignore":
@@ -646,16 +636,16 @@ def _check_values(mrio: xr.Dataset) -> None:
         null = var.isnull()
         if bool(null.any()):
             raise SchemaError(
-                f"variable {name!r} has NaN at {_first_label(null)}; it must be complete"
+                f"variable {name!r} has NaN at {first_position(null)}; it must be complete"
             )
         infinite = abs(var) == np.inf
         if bool(infinite.any()):
-            raise SchemaError(f"variable {name!r} is infinite at {_first_label(infinite)}")
+            raise SchemaError(f"variable {name!r} is infinite at {first_position(infinite)}")
         if spec.nonnegative:
             negative = var < 0
             if bool(negative.any()):
                 raise SchemaError(
-                    f"variable {name!r} is negative at {_first_label(negative)}; "
+                    f"variable {name!r} is negative at {first_position(negative)}; "
                     "total output cannot be negative"
                 )
 
@@ -676,18 +666,6 @@ def _check_units(mrio: xr.Dataset) -> None:
                 f"variable {name!r} has units {var_unit!r} but the table's currency_unit is "
                 f"{unit!r}; convert the variable and set its 'units' attribute"
             )
-
-
-def _first_label(mask: xr.DataArray) -> str:
-    """Describe the first True position of a boolean DataArray by its labels."""
-    flat = np.argwhere(np.asarray(mask))
-    if flat.size == 0:
-        return "no position"
-    parts = []
-    for dim, i in zip(mask.dims, flat[0], strict=True):
-        label = mask.indexes[dim][i] if dim in mask.indexes else i
-        parts.append(f"{dim}={label!r}")
-    return ", ".join(parts)
 
 
 def _optional(mrio: xr.Dataset, name: str) -> xr.DataArray | None:
@@ -756,7 +734,6 @@ def _check_balance(mrio: xr.Dataset, *, rtol: float, atol: float, on_imbalance: 
         unit=mrio.attrs.get("currency_unit", ""),
         report="iocirc.balance_report(mrio)",
         names=False,
-        stacklevel=5,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iocirc._core import flow_signs
 from iocirc.errors import BalanceWarning
 from iocirc.schema import CURRENCY_UNIT, identity_terms, members
 
@@ -140,7 +141,7 @@ def run_checks(
         "GO = intermediate use + final use - imports and inflows",
         "row",
         output,
-        [*z.T, *(_FLOWS[f].sign * flows[f] for f in terms)],
+        [*z.T, *(sign * flows[f] for f, sign in flow_signs(flows).items() if sign)],
     )
     va_terms = identity_terms("va_component", va)
     inputs = [*z, *(va[k] for k in va_terms)]

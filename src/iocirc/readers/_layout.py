@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from iocirc._core import flow_signs
 from iocirc.errors import ReadError
 from iocirc.readers._checks import aggregate_parts
 from iocirc.readers._grid import BLANK, NUMBER, Grid, column_letter
@@ -55,13 +56,12 @@ from iocirc.readers._labels import (
     row_meaning,
     same_name,
 )
-from iocirc.schema import identity_terms, members
+from iocirc.schema import VA_STANDARD, members
 
 __all__ = ["Layout", "locate"]
 
 _FLOWS = members("flow")
 _VA = members("va_component")
-_STANDARD_VA = ("compensation", "net_production_taxes", "depreciation", "operating_surplus")
 # Codes that mark the code row of the column headers.
 _HEADER_CODES = frozenset(FLOW_CODES) | {"TIU", "TFU", "GO", "GO/IM"}
 # What marks the intermediate totals, the anchors of the layout.
@@ -562,13 +562,13 @@ def _rows_below(layout: Layout, tii_row: int, code_col: int | None, row_end: int
             f"{grid.where()}: no value-added total row (code TVA or label 增加值合计) below the "
             f"intermediate-input total row (row {tii_row + 1})"
         )
-    if set(components) == set(_STANDARD_VA) and not unmapped:
-        layout.va_rows = {name: components[name] for name in _STANDARD_VA}
+    if set(components) == set(VA_STANDARD) and not unmapped:
+        layout.va_rows = {name: components[name] for name in VA_STANDARD}
     else:
         layout.va_rows = {"value_added_total": layout.total_rows["TVA"]}
         layout.notes.append(
             "value added stored as its total only: the rows "
-            f"{unmapped or sorted(set(_STANDARD_VA) - set(components))} do not give the four "
+            f"{unmapped or sorted(set(VA_STANDARD) - set(components))} do not give the four "
             "standard components"
         )
 
@@ -764,12 +764,13 @@ def _score(
     z_rows = np.nan_to_num(grid.values[np.ix_(rows, layout.sector_cols)]).sum(1)
     go = np.nan_to_num(grid.values[rows, totals["GO"]])
     values = {f: np.nan_to_num(grid.values[rows, c]) for f, c in flows.items()}
-    terms = identity_terms("flow", flows)
+    identity = {f: sign for f, sign in flow_signs(flows).items() if sign}  # the row identity
+    terms = tuple(identity)
     # Only columns that are negative on the whole can be printed negative.
-    minus = tuple(f for f in terms if _FLOWS[f].sign < 0 and values[f].sum() < 0)
+    minus = tuple(f for f in terms if identity[f] < 0 and values[f].sum() < 0)
     best: tuple[float, tuple[str, ...]] = (np.inf, ())
     for negated in ((), minus) if minus else ((),):
-        signs = {f: (-1.0 if f in negated else 1.0) * _FLOWS[f].sign for f in terms}
+        signs = {f: (-1.0 if f in negated else 1.0) * identity[f] for f in terms}
         accounted = z_rows + sum((signs[f] * values[f] for f in terms), np.zeros_like(go))
         misfit = float(np.abs(go - accounted).sum() / max(np.abs(go).sum(), 1.0))
         if "TFU" in totals:

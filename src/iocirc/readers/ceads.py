@@ -45,7 +45,7 @@ from iocirc.readers._grid import NUMBER, TEXT, Grid, cell_name
 from iocirc.readers._labels import is_sector_code, norm
 from iocirc.readers._workbook import open_workbook
 from iocirc.regions import province
-from iocirc.schema import CURRENCY_UNIT
+from iocirc.schema import CURRENCY_UNIT, VA_STANDARD
 
 __all__ = ["read_ceads_mrio"]
 
@@ -98,7 +98,7 @@ _ROW_LABELS = {
     "operatingsurplus": "operating_surplus",
     "operationgsurplus": "operating_surplus",  # sic
 }
-_VA = ("compensation", "net_production_taxes", "depreciation", "operating_surplus")
+_VA = VA_STANDARD
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -17,13 +17,16 @@ result is computed.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
-from typing import Any
+import numbers
+import warnings
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
 
-from iocirc.errors import ArgumentError, SchemaError, UnitError
+from iocirc._core.positions import describe
+from iocirc.errors import ArgumentError, ChoiceError, SchemaError, UnitError
 from iocirc.schema import VARIABLES
 
 #: The largest absolute value a table may hold (world GDP is about 1e14 USD; sums of squares
@@ -31,29 +34,16 @@ from iocirc.schema import VARIABLES
 MAX_ABS = 1e150
 
 __all__ = [
+    "check_array",
+    "check_choice",
     "check_labels",
     "check_tolerance",
     "check_units",
     "check_values",
-    "describe",
+    "check_year",
+    "ensure",
     "finite_number",
 ]
-
-
-def describe(labelled: xr.DataArray, flags: np.ndarray) -> str:
-    """The labels of the first True position of ``flags`` (shaped like ``labelled``), and how
-    many more there are: ``"region='Jilin', sector='03' (and 2 more cells)"``."""
-    positions = np.argwhere(flags)
-    if not len(positions):
-        return "no position"
-    parts = []
-    for dim, i in zip(labelled.dims, positions[0], strict=True):
-        label: Hashable = labelled.indexes[dim][i] if dim in labelled.indexes else int(i)
-        if isinstance(label, np.generic):
-            label = label.item()  # 2017, not np.int64(2017)
-        parts.append(f"{dim}={label!r}")
-    more = f" (and {len(positions) - 1} more cells)" if len(positions) > 1 else ""
-    return ", ".join(parts) + more
 
 
 def _problem(var: xr.DataArray, name: str) -> str | None:
@@ -229,3 +219,80 @@ def check_array(
         _array_problem(da, what, nonnegative, allow_nan)
         return da
     return xr.map_blocks(_checked_block, da, args=(what, nonnegative, allow_nan), template=da)
+
+
+def check_choice(name: str, value: object, choices: Iterable[str]) -> None:
+    """Refuse ``value`` unless it is one of ``choices``: the one error for a bad option.
+
+    Raises
+    ------
+    ArgumentError
+        :class:`~iocirc.errors.ChoiceError`, naming the argument, what was given
+        and what may be chosen.
+    """
+    choices = tuple(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise ChoiceError(f"unknown {name} {value!r}; choose one of {list(choices)}")
+
+
+def check_year(year: object, known: Iterable[int], what: str) -> int:
+    """``year`` (an int or a string of digits) as an int if it is in ``known``, else a
+    :class:`SchemaError` saying there is no ``what`` for it."""
+    known = tuple(known)
+    integral = isinstance(year, numbers.Integral) and not isinstance(year, bool)
+    digits = isinstance(year, str) and year.strip().isdigit()
+    value = int(year) if integral or digits else None  # type: ignore[call-overload]
+    if value is None or value not in known:
+        raise SchemaError(f"no {what} for year {year!r}; known years: {list(known)}")
+    return value
+
+
+def ensure(
+    values: xr.DataArray,
+    bad: xr.DataArray,
+    message: Callable[[str], str],
+    *,
+    action: Literal["raise", "warn"] = "raise",
+    error: type[Exception] = SchemaError,
+    warning: type[Warning] = UserWarning,
+) -> xr.DataArray:
+    """Return ``values`` after checking that the boolean ``bad`` is nowhere true.
+
+    ``bad`` has some or all of the dimensions of ``values``; the message names
+    its labels (up to five positions). On numpy data the check runs now. On
+    dask data it becomes a task in front of every chunk (:func:`xarray.map_blocks`),
+    so nothing is computed here and the error (or warning) comes when the result
+    is computed.
+    """
+    extra = [d for d in bad.dims if d not in values.dims]
+    if extra:
+        raise ArgumentError(f"the check has dimensions {extra} that the values lack")
+    bad = bad.transpose(*[d for d in values.dims if d in bad.dims])
+    if values.chunks is None and bad.chunks is None:
+        _ensure_block(values, bad, message, action, error, warning)
+        return values
+    if values.chunks is None:
+        values = values.chunk({d: bad.chunksizes[d] for d in bad.dims})
+    return xr.map_blocks(
+        _ensure_block,
+        values,
+        args=(bad, message, action, error, warning),
+        template=values,
+    )
+
+
+def _ensure_block(
+    values: xr.DataArray,
+    bad: xr.DataArray,
+    message: Callable[[str], str],
+    action: str,
+    error: type[Exception],
+    warning: type[Warning],
+) -> xr.DataArray:
+    flags = np.asarray(bad, dtype=bool)
+    if flags.any():
+        text = message(describe(bad, flags, limit=5))
+        if action == "raise":
+            raise error(text)
+        warnings.warn(text, warning, stacklevel=2)  # inside a dask task: no user frame to name
+    return values
