@@ -11,9 +11,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import iocirc
+from iocirc._core import identity_residuals
 from iocirc.errors import BalanceError, BalanceWarning, SchemaError, UnitError
 from iocirc.testing.strategies import io_tables
-from iocirc._core import identity_residuals
 
 
 @given(io_tables())
