@@ -25,6 +25,7 @@ NEEDS_OFFICIAL_TABLES = {
 NEEDS_WIOD_TABLES = {
     "iocirc.datasets.wiod2013",
     "iocirc.download.fetch_wiod",
+    "iocirc.mrio._wiod.read_wiod",
 }
 
 

@@ -176,7 +176,7 @@ def test_validate_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
 def test_validate_reads_the_tidy_csv_back(tmp_path: Path) -> None:
     ds = iocirc.datasets.example_table()
     path = tmp_path / "tidy.csv"
-    cli.tables_frame(ds).to_csv(path, index=False, encoding="utf-8-sig")
+    cli._tables_frame(ds).to_csv(path, index=False, encoding="utf-8-sig")
     result = run("validate", str(path))
     assert result.returncode == cli.EXIT_OK, result.stdout + result.stderr
 
@@ -191,7 +191,7 @@ class _Terminal(io.StringIO):
 
 def test_progress_draws_on_a_terminal_only() -> None:
     terminal = _Terminal()
-    with cli.Progress(3, "reading", stream=terminal) as bar:
+    with cli._Progress(3, "reading", stream=terminal) as bar:
         for name in "abc":
             bar.advance(name)
     text = terminal.getvalue()
@@ -199,11 +199,11 @@ def test_progress_draws_on_a_terminal_only() -> None:
     assert "3/3" in text
     assert text.endswith("\n")
     pipe = io.StringIO()
-    with cli.Progress(3, "reading", stream=pipe) as bar:
+    with cli._Progress(3, "reading", stream=pipe) as bar:
         bar.advance("a")
     assert pipe.getvalue() == ""
     quiet = _Terminal()
-    with cli.Progress(3, "reading", stream=quiet, enabled=False) as bar:
+    with cli._Progress(3, "reading", stream=quiet, enabled=False) as bar:
         bar.advance("a")
     assert quiet.getvalue() == ""
 
@@ -380,7 +380,7 @@ def test_tidy_csv_round_trips_every_value(ds: xr.Dataset) -> None:
     """Any table written as the tidy CSV of `iocirc tables` reads back to the same numbers."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.csv"
-        frame = cli.tables_frame(ds)
+        frame = cli._tables_frame(ds)
         assert len(frame) == sum(ds[v].size for v in iocirc.schema.VARIABLES)
         frame.to_csv(path, index=False, encoding="utf-8-sig")
         back, _ = cli._load_table(path)
@@ -396,7 +396,7 @@ def test_excel_sheets_hold_every_value_of_each_region(ds: xr.Dataset) -> None:
     pytest.importorskip("openpyxl")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.xlsx"
-        cli.write_excel_tables(ds, path)
+        cli._write_excel_tables(ds, path)
         sheets = pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
     assert len(sheets) == ds.sizes["region"]
     n = ds.sizes["sector"]

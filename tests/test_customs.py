@@ -1,8 +1,13 @@
-"""Substituting customs figures for a table's foreign trade, and reading them."""
+"""Substituting customs figures for a table's foreign trade, and reading them; the trade
+package's one CSV reader, and the deprecated modules of iocirc 0.1."""
 
 from __future__ import annotations
 
 import copy
+import importlib
+import io
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +17,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import iocirc
-from iocirc.customs import read_customs_csv, usd_to_cny, with_customs_trade
 from iocirc.errors import (
     ConventionWarning,
     MissingFlowError,
@@ -23,6 +27,11 @@ from iocirc.errors import (
 from iocirc.indicators import circulation_ratio, net_outflow_contribution
 from iocirc.schema import flow_values
 from iocirc.testing.strategies import io_tables
+from iocirc.trade import freight, partners
+from iocirc.trade._csv import parse_number, read_csv
+from iocirc.trade.customs import read_customs_csv, usd_to_cny, with_customs_trade
+from iocirc.trade.freight import read_freight_csv
+from iocirc.trade.partners import read_partner_trade_csv
 
 SPLIT = ["export", "domestic_outflow", "import", "domestic_inflow"]
 
@@ -306,3 +315,144 @@ def test_usd_to_cny_refuses_series_by_region_without_a_named_index():
     assert named.sel(region="Jilin").item() == pytest.approx(5.0 * 6.75 / 1e4)
     with pytest.raises(SchemaError, match="keys \\['Liaoning'"):
         usd_to_cny({"Liaoning": 1.0}, {2017: 6.75})
+
+
+# -- the one CSV reader of the trade package ---------------------------------------------------
+
+CSV_READERS = {
+    "customs": (read_customs_csv, "region,year,exports,imports,unit", "Liaoning,2017,{},1,USD"),
+    "freight": (read_freight_csv, "origin,destination,year,tonnes", "Liaoning,Jilin,2021,{}"),
+    "partner trade": (
+        read_partner_trade_csv,
+        "region,partner,year,exports,imports,unit",
+        "Liaoning,Japan,2021,{},1,USD",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(CSV_READERS))
+def test_every_trade_reader_names_the_file_line_and_column(tmp_path: Path, what: str) -> None:
+    read, header, row = CSV_READERS[what]
+    column = header.split(",")[row.split(",").index("{}")]  # the first number column
+    path = tmp_path / "bad.csv"
+    # a blank line and a row of empty cells (as spreadsheets save them) are skipped, but counted
+    path.write_text(f"{header}\n{row.format(1)}\n\n,,,,\n{row.format('x')}\n", encoding="utf-8")
+    with pytest.raises(ReadError) as info:
+        read(path)
+    message = str(info.value)
+    assert f"the {what} CSV {str(path)!r}, line 5, column {column!r}" in message
+    assert "'x' is not a number" in message
+    with pytest.raises(ReadError, match=rf"{what} CSV <StringIO>, line 2, column {column!r}"):
+        read(io.StringIO(f"{header}\n{row.format('-1')}\n"))
+
+
+@pytest.mark.parametrize("what", list(CSV_READERS))
+def test_records_of_the_wrong_length_are_refused(what: str) -> None:
+    read, header, row = CSV_READERS[what]
+    good = row.format(1)
+    # pandas took an extra leading cell for an index and filled short records with ""
+    for bad in (f"X,{good}", good.rsplit(",", 1)[0]):
+        with pytest.raises(ReadError, match=r"line 3, has \d cells where the header has"):
+            read(io.StringIO(f"{header}\n{good}\n{bad}\n"))
+    reference = read(io.StringIO(f"{header}\n{good}\n"))
+    # empty trailing columns, as spreadsheets save them, are fine
+    for text in (f"{header},\n{good},\n", f"{header},,\n{good}\n", f"{header}\n{good},,\n"):
+        trailing = read(io.StringIO(text))
+        if isinstance(trailing, xr.Dataset):
+            xr.testing.assert_identical(trailing.drop_attrs(), reference.drop_attrs())
+        else:
+            xr.testing.assert_identical(trailing, reference)
+
+
+def test_the_shared_reader_refuses_a_bad_file(tmp_path: Path) -> None:
+    header = "region,year,exports,imports,unit"
+    cases = {
+        "region,year,exports,exports,unit\nJilin,2017,1,1,USD\n": r"\['exports'\] more than once",
+        f"{header}\nJilin,1850,1,1,USD\n": r"line 2, column 'year' has the year 1850",
+        f"{header}\nJilin,20x7,1,1,USD\n": r"line 2, column 'year' has a non-integer year",
+        f'{header}\nJilin,2017,"1"2,1,USD\n': r"cannot read .*, line 2",
+        f"{header}\nJilin,2017,1,1,USD\n\n吉林,2017,2,2,USD\n": r"several rows .*lines 2, 4",
+        f"{header}\nJilin,2017,1,-1,USD\n": r"line 2, column 'imports': '-1' is negative",
+    }
+    for text, match in cases.items():
+        with pytest.raises(ReadError, match=match):
+            read_customs_csv(io.StringIO(text))
+    with pytest.raises(UnitError, match=r"line 3, column 'unit'.*EUR"):
+        read_customs_csv(io.StringIO(f"{header}\nJilin,2017,1,1,USD\nJilin,2016,1,1,EUR\n"))
+    gbk = io.BytesIO(f"{header}\n吉林,2017,1,1,USD\n".encode("gbk"))
+    with pytest.raises(ReadError, match="<BytesIO>: it is not UTF-8 text.*save it as UTF-8"):
+        read_customs_csv(gbk)
+    with pytest.raises(ReadError, match="path or an open file"):
+        read_customs_csv(12345)
+    with pytest.raises(ReadError, match="cannot read .*no header"):
+        read_freight_csv(io.StringIO("\n\n"))
+    huge = tmp_path / "huge.csv"
+    huge.write_text(f"{header}\nJilin,2017,{'9' * 200_000},1,USD\n")
+    with pytest.raises(ReadError, match="cannot read .*line 2.*field larger"):
+        read_customs_csv(huge)
+
+
+def test_the_shared_reader_takes_bytes_and_a_byte_order_mark() -> None:
+    text = '\ufeffRegion , Year,Exports,Imports,Unit\r\n 辽宁 ,2017,"1,234.5",2,10^4 CNY\r\n'
+    from_bytes = read_customs_csv(io.BytesIO(text.encode("utf-8")))
+    from_text = read_customs_csv(io.StringIO(text))
+    xr.testing.assert_identical(from_bytes, from_text)
+    assert from_text["exports"].sel(region="Liaoning", year=2017).item() == 1234.5
+    table = read_csv(io.StringIO(text), "customs", ("region",), numbers=("exports",))
+    assert table.frame.index.tolist() == [2]  # indexed by line
+    assert table.where(2, "exports") == "the customs CSV <StringIO>, line 2, column 'exports'"
+    assert parse_number("1,234,567.5") == 1234567.5
+    assert parse_number("1,5") is None
+
+
+# -- the modules of iocirc 0.1 -----------------------------------------------------------------
+
+OLD_MODULES = {
+    "iocirc.customs": "iocirc.trade.customs",
+    "iocirc.freight": "iocirc.trade.freight",
+    "iocirc.partners": "iocirc.trade.partners",
+}
+
+
+@pytest.mark.parametrize("old", list(OLD_MODULES))
+def test_old_modules_import_quietly_and_warn_on_use(old: str) -> None:
+    new = importlib.import_module(OLD_MODULES[old])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        module = importlib.reload(importlib.import_module(old))  # importing does not warn
+    assert module.__all__ == new.__all__
+    assert dir(module) == []  # completion offers no deprecated name
+    for name in new.__all__:
+        with pytest.warns(
+            DeprecationWarning, match=rf"{old}\.{name} is deprecated.*use {new.__name__}\.{name}"
+        ) as record:
+            value = getattr(module, name)
+        assert value is getattr(new, name)
+        assert record[0].filename == __file__  # pointing at the user's line
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = module.nothing
+
+
+def test_old_private_names_still_reach_their_new_place() -> None:
+    with pytest.warns(DeprecationWarning, match="iocirc.trade._csv.parse_number"):
+        from iocirc.customs import _parse_number
+    assert _parse_number is parse_number
+    with pytest.warns(DeprecationWarning, match="iocirc.units.parse_unit"):
+        assert iocirc.customs.parse_unit is iocirc.units.parse_unit
+
+
+def test_top_level_and_package_names_do_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trade = importlib.import_module("iocirc.trade")
+        for name in trade.__all__:
+            value = getattr(trade, name)
+            if hasattr(iocirc, name) and not isinstance(value, type(trade)):
+                assert getattr(iocirc, name) is value, name
+        assert iocirc.read_freight_csv is freight.read_freight_csv
+        assert iocirc.partner_group_share is partners.partner_group_share
+        assert iocirc.trade is trade
+    modules = {m for m in trade.__all__ if isinstance(getattr(trade, m), type(trade))}
+    assert modules == {"customs", "freight", "partners"}
+    names = set().union(*(getattr(trade, m).__all__ for m in modules))
+    assert names == set(trade.__all__) - modules  # every public name of the three, and no more

@@ -7,14 +7,14 @@ import pytest
 import xarray as xr
 
 from iocirc.errors import ReadError, SchemaError
-from iocirc.freight import (
+from iocirc.trade.freight import (
     freight_domestic_share,
     freight_integration_level,
     freight_outflow_share,
     freight_receipt_share,
     read_freight_csv,
 )
-from iocirc.partners import (
+from iocirc.trade.partners import (
     NORTHEAST_ASIA,
     PARTNER_GROUPS,
     partner_group_share,
@@ -23,6 +23,7 @@ from iocirc.partners import (
 )
 
 NAMES = ["Liaoning", "Jilin", "Heilongjiang", "Beijing", "Shanghai"]
+NE = "Northeast"  # the paper's group: named, never a default
 
 
 def od_matrix() -> xr.DataArray:
@@ -67,21 +68,23 @@ def test_hand_sums_are_consistent():
 
 def test_outflow_share():
     od = od_matrix()
-    share = freight_outflow_share(od)  # Northeast by default
+    share = freight_outflow_share(od, NE)
     np.testing.assert_allclose(share.values, [NE_SHIPPED / TOTAL_INTER] * 2)
     assert share.dims == ("year",)
     assert share.attrs["units"] == "1"
     assert share.attrs["group"] == "Liaoning, Jilin, Heilongjiang"
-    border = freight_outflow_share(od, count_within_group=False, percent=True)
+    border = freight_outflow_share(od, NE, count_within_group=False, percent=True)
     np.testing.assert_allclose(border.values, [100 * NE_SHIPPED_OUT / TOTAL_INTER] * 2)
     assert border.attrs["units"] == "%"
 
 
 def test_receipt_share():
     od = od_matrix()
-    np.testing.assert_allclose(freight_receipt_share(od).values, [NE_RECEIVED / TOTAL_INTER] * 2)
     np.testing.assert_allclose(
-        freight_receipt_share(od, count_within_group=False).values,
+        freight_receipt_share(od, NE).values, [NE_RECEIVED / TOTAL_INTER] * 2
+    )
+    np.testing.assert_allclose(
+        freight_receipt_share(od, NE, count_within_group=False).values,
         [NE_RECEIVED_IN / TOTAL_INTER] * 2,
     )
 
@@ -89,17 +92,17 @@ def test_receipt_share():
 def test_domestic_share():
     od = od_matrix()
     expected = (NE_SHIPPED + NE_RECEIVED) / (2 * TOTAL_INTER)
-    np.testing.assert_allclose(freight_domestic_share(od).values, [expected] * 2)
+    np.testing.assert_allclose(freight_domestic_share(od, NE).values, [expected] * 2)
     border = (NE_SHIPPED_OUT + NE_RECEIVED_IN) / (2 * TOTAL_INTER)
     np.testing.assert_allclose(
-        freight_domestic_share(od, count_within_group=False).values, [border] * 2
+        freight_domestic_share(od, NE, count_within_group=False).values, [border] * 2
     )
 
 
 def test_integration_level():
     od = od_matrix()
     expected = NE_INSIDE / (NE_SHIPPED_OUT + NE_RECEIVED_IN)
-    np.testing.assert_allclose(freight_integration_level(od).values, [expected] * 2)
+    np.testing.assert_allclose(freight_integration_level(od, NE).values, [expected] * 2)
 
 
 def test_shares_of_all_provinces_add_up():
@@ -115,11 +118,11 @@ def test_diagonal_is_ignored_by_shares_but_needed_by_integration():
     gaps = od.copy()
     for name in NAMES:
         gaps.loc[{"origin": name, "destination": name}] = np.nan
-    xr.testing.assert_allclose(freight_outflow_share(gaps), freight_outflow_share(od))
-    assert np.isnan(freight_integration_level(gaps)).all()
+    xr.testing.assert_allclose(freight_outflow_share(gaps, NE), freight_outflow_share(od, NE))
+    assert np.isnan(freight_integration_level(gaps, NE)).all()
     holes = od.copy()
     holes.loc[{"origin": "Beijing", "destination": "Shanghai", "year": 2021}] = np.nan
-    share = freight_outflow_share(holes)
+    share = freight_outflow_share(holes, NE)
     assert np.isfinite(share.sel(year=2020))
     assert np.isnan(share.sel(year=2021))
 
@@ -128,7 +131,7 @@ def test_order_of_provinces_does_not_matter():
     od = od_matrix()
     shuffled = od.isel(origin=[3, 0, 4, 2, 1], destination=[1, 4, 0, 3, 2])
     for f in (freight_outflow_share, freight_receipt_share, freight_integration_level):
-        xr.testing.assert_allclose(f(shuffled), f(od))
+        xr.testing.assert_allclose(f(shuffled, NE), f(od, NE))
 
 
 def test_freight_refusals():
@@ -138,9 +141,54 @@ def test_freight_refusals():
     with pytest.raises(SchemaError, match=r"lack the province\(s\) \['Tianjin'\]"):
         freight_outflow_share(od, ["Liaoning", "Tianjin"])
     with pytest.raises(SchemaError, match="origin"):
-        freight_outflow_share(od.rename(origin="from"))
+        freight_outflow_share(od.rename(origin="from"), NE)
     with pytest.raises(SchemaError, match="empty"):
         freight_outflow_share(od, [])
+
+
+FREIGHT_FUNCTIONS = (
+    freight_outflow_share,
+    freight_receipt_share,
+    freight_domestic_share,
+    freight_integration_level,
+)
+
+
+@pytest.mark.parametrize("func", FREIGHT_FUNCTIONS)
+def test_without_a_group_every_province_is_its_own_group(func):
+    od = od_matrix().isel(destination=[4, 2, 0, 3, 1])  # the order of the axes does not matter
+    each = func(od)
+    assert each.dims == ("region", "year")
+    assert list(each.indexes["region"]) == NAMES  # in the order of the origins
+    assert each.attrs["group"] == "each province ('region')"
+    for name in NAMES:
+        one = func(od, name)
+        xr.testing.assert_allclose(each.sel(region=name, drop=True), one.drop_attrs())
+    assert func(od, NE).attrs["group"] == "Liaoning, Jilin, Heilongjiang"  # named, not default
+
+
+def test_without_a_group_the_shares_add_up_and_integration_is_by_hand():
+    od = od_matrix()
+    np.testing.assert_allclose(freight_outflow_share(od).sum("region").values, 1.0)
+    np.testing.assert_allclose(freight_receipt_share(od).sum("region").values, 1.0)
+    np.testing.assert_allclose(freight_domestic_share(od).sum("region").values, 1.0)
+    percent = freight_outflow_share(od, percent=True)
+    assert percent.attrs["units"] == "%"
+    # Liaoning, 2020: 100 within the province; ships 15, receives 17
+    level = freight_integration_level(od).sel(region="Liaoning", year=2020)
+    assert level.item() == pytest.approx(100 / (15 + 17))
+    # a province without interprovincial freight: NaN, not a division by zero
+    alone = od.copy()
+    alone.loc[{"origin": "Beijing"}] = 0.0
+    alone.loc[{"destination": "Beijing"}] = 0.0
+    assert np.isnan(freight_integration_level(alone).sel(region="Beijing")).all()
+
+
+def test_without_a_group_a_region_dimension_is_refused():
+    od = od_matrix().expand_dims(region=["x"])
+    with pytest.raises(SchemaError, match="'region' dimension"):
+        freight_outflow_share(od)
+    assert freight_outflow_share(od, NE).dims == ("region", "year")  # with a group it is fine
 
 
 def test_read_freight_csv(tmp_path):

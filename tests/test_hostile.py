@@ -25,7 +25,6 @@ import xarray as xr
 import iocirc
 from iocirc import analysis
 from iocirc.aggregation import aggregate_regions
-from iocirc.customs import read_customs_csv, usd_to_cny, with_customs_trade
 from iocirc.errors import (
     BalanceWarning,
     ConditioningWarning,
@@ -36,16 +35,17 @@ from iocirc.errors import (
     SchemaError,
     UnitError,
 )
-from iocirc.freight import (
+from iocirc.indicators import circulation_ratio, gdp, net_outflow_contribution, value_added_share
+from iocirc.schema import flow_values
+from iocirc.trade.customs import read_customs_csv, usd_to_cny, with_customs_trade
+from iocirc.trade.freight import (
     freight_domestic_share,
     freight_integration_level,
     freight_outflow_share,
     freight_receipt_share,
     read_freight_csv,
 )
-from iocirc.indicators import circulation_ratio, gdp, net_outflow_contribution, value_added_share
-from iocirc.partners import read_partner_trade_csv
-from iocirc.schema import flow_values
+from iocirc.trade.partners import read_partner_trade_csv
 
 NE = ["Liaoning", "Jilin", "Heilongjiang"]
 

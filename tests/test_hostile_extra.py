@@ -24,13 +24,14 @@ from hypothesis import strategies as st
 import iocirc
 from iocirc import analysis
 from iocirc.aggregation import aggregate_regions
-from iocirc.customs import _parse_number, read_customs_csv, usd_to_cny, with_customs_trade
 from iocirc.errors import IocircError, ReadError, SchemaError, UnitError
-from iocirc.freight import freight_outflow_share
 from iocirc.indicators import circulation_ratio, gdp, value_added_share
-from iocirc.partners import partner_group_share
 from iocirc.schema import flow_values
 from iocirc.testing.strategies import io_tables
+from iocirc.trade._csv import parse_number as _parse_number
+from iocirc.trade.customs import read_customs_csv, usd_to_cny, with_customs_trade
+from iocirc.trade.freight import freight_outflow_share
+from iocirc.trade.partners import partner_group_share
 
 
 def table(layout: str = "full") -> xr.Dataset:

@@ -120,7 +120,7 @@ def test_command_line_scopes_are_the_registry():
     from iocirc import cli
 
     assert tuple(schema.SCOPES) == cli._SCOPE_CHOICES
-    parser = cli.build_parser()
+    parser = cli._build_parser()
     for scope in schema.SCOPES:
         assert parser.parse_args(
             ["indicators", "2017", "--out", "x.csv", "--scope", scope]

@@ -82,7 +82,7 @@ def test_one_unit_table_for_customs_and_readers():
     from iocirc.readers import nbs
 
     assert set(nbs._UNITS) == set(chinese_units("CNY"))
-    assert iocirc.customs.parse_unit is parse_unit
+    assert iocirc.trade.customs.parse_unit is parse_unit
 
 
 def test_convert_a_table():
@@ -249,3 +249,22 @@ def test_circulation_ratio_is_unit_invariant(ds, unit, rate):
         before = circulation_ratio(ds, scope)  # type: ignore[arg-type]
         after = circulation_ratio(converted, scope)  # type: ignore[arg-type]
         xr.testing.assert_allclose(after.reset_coords(drop=True), before.reset_coords(drop=True))
+
+
+def test_tables_compare_units_by_meaning_not_spelling():
+    # "万元" is the official tables' spelling of 10^4 CNY: the same unit, accepted; "亿元" is
+    # another unit, refused, whichever spelling the table's currency_unit uses.
+    ds = iocirc.datasets.example_table()
+    same = ds.copy()
+    same["final_use"] = same["final_use"].assign_attrs(units="万元")
+    xr.testing.assert_identical(
+        iocirc.circulation_ratio(same, "dual"), iocirc.circulation_ratio(ds, "dual")
+    )
+    other = ds.copy()
+    other["final_use"] = other["final_use"].assign_attrs(units="亿元")
+    with pytest.raises(UnitError, match="'final_use' has units '亿元'"):
+        iocirc.circulation_ratio(other, "dual")
+    unknown = ds.copy()
+    unknown["final_use"] = unknown["final_use"].assign_attrs(units="10^4 CNY (2017 prices)")
+    with pytest.raises(UnitError, match="2017 prices"):
+        iocirc.validate(unknown)

@@ -43,7 +43,7 @@ import pandas as pd
 import xarray as xr
 
 from iocirc._core import check_year
-from iocirc.errors import SchemaError
+from iocirc.errors import ChoiceError
 
 __all__ = [
     "CONCORDANCE_TARGETS",
@@ -258,7 +258,7 @@ def _check_year(year: int | str) -> int:
 def _check_target(target: str) -> str:
     """``target`` if it is a known concordance target, else a :class:`SchemaError`."""
     if target not in CONCORDANCE_TARGETS:
-        raise SchemaError(
+        raise ChoiceError(
             f"unknown concordance target {target!r}; known targets: {list(CONCORDANCE_TARGETS)}"
         )
     return target

@@ -81,9 +81,9 @@ EXIT_INTERNAL = 70
 #: Interrupted by the user.
 EXIT_INTERRUPTED = 130
 
-TABLE_FORMATS = (".nc", ".csv", ".xlsx", ".dta")
-INDICATOR_FORMATS = (".nc", ".csv", ".xlsx", ".dta", ".md", ".tex")
-MRIO_FORMATS = (".nc",)
+_TABLE_FORMATS = (".nc", ".csv", ".xlsx", ".dta")
+_INDICATOR_FORMATS = (".nc", ".csv", ".xlsx", ".dta", ".md", ".tex")
+_MRIO_FORMATS = (".nc",)
 
 _EPILOG_MAIN = """\
 examples:
@@ -159,7 +159,7 @@ examples:
 # --------------------------------------------------------------------------- progress
 
 
-class Progress:
+class _Progress:
     """A one-line progress bar on standard error, drawn only on a terminal.
 
     Parameters
@@ -177,7 +177,7 @@ class Progress:
     Examples
     --------
     >>> import io
-    >>> with Progress(3, "reading", stream=io.StringIO()) as bar:  # not a terminal: silent
+    >>> with _Progress(3, "reading", stream=io.StringIO()) as bar:  # not a terminal: silent
     ...     for name in ["a", "b", "c"]:
     ...         bar.advance(name)
     >>> bar.done
@@ -197,7 +197,7 @@ class Progress:
         self.done = 0
         self._start = time.perf_counter()
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> _Progress:
         self._draw("")
         return self
 
@@ -284,7 +284,7 @@ def _read_year(year: int, regions: Sequence[str] | None, *, quiet: bool) -> xr.D
     paths = download.provincial_paths(year, list(regions) if regions else None)
     files = []
     with (
-        Progress(len(paths), f"{year} tables", enabled=not quiet) as bar,
+        _Progress(len(paths), f"{year} tables", enabled=not quiet) as bar,
         _quiet_pooch(bar.enabled or quiet),
     ):
         for path in paths:
@@ -358,7 +358,7 @@ def _labels(ds: xr.Dataset, dim: str) -> dict[str, tuple[str, str]]:
     return {label: (str(z), str(e)) for label, z, e in zip(labels, zh, en, strict=True)}
 
 
-def tables_frame(ds: xr.Dataset) -> pd.DataFrame:
+def _tables_frame(ds: xr.Dataset) -> pd.DataFrame:
     """A table in the tidy layout of :func:`iocirc.to_tidy`, with labels beside codes.
 
     Parameters
@@ -467,7 +467,7 @@ def _sheet_name(name: str, zh: str, used: set[str]) -> str:
     return candidate
 
 
-def write_excel_tables(ds: xr.Dataset, path: Path) -> None:
+def _write_excel_tables(ds: xr.Dataset, path: Path) -> None:
     """One sheet per region, laid out like the official table.
 
     Rows: the product sectors, then the value-added components and total
@@ -559,7 +559,7 @@ def write_excel_tables(ds: xr.Dataset, path: Path) -> None:
     book.save(path)
 
 
-def write_tables(ds: xr.Dataset, path: Path) -> None:
+def _write_tables(ds: xr.Dataset, path: Path) -> None:
     """Write provincial tables in the format of the extension of ``path``.
 
     Parameters
@@ -573,12 +573,12 @@ def write_tables(ds: xr.Dataset, path: Path) -> None:
     if suffix == ".nc":
         _write_netcdf(ds, path)
     elif suffix == ".xlsx":
-        write_excel_tables(ds, path)
+        _write_excel_tables(ds, path)
     elif suffix == ".csv":
-        tables_frame(ds).to_csv(path, index=False, encoding="utf-8-sig")
+        _tables_frame(ds).to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".dta":
         title = f"iocirc: provincial IO tables {ds.attrs.get('year', '')}"
-        _write_stata(tables_frame(ds), path, _TIDY_LABELS, title)
+        _write_stata(_tables_frame(ds), path, _TIDY_LABELS, title)
     else:  # pragma: no cover - checked by _out_path
         raise _Usage(f"unknown format {suffix}")
 
@@ -597,7 +597,7 @@ def _write_netcdf(obj: xr.Dataset, path: Path) -> None:
 # --------------------------------------------------------------------------- indicators
 
 
-def indicators_frame(
+def _indicators_frame(
     ds: xr.Dataset,
     *,
     scopes: Sequence[str] | None = None,
@@ -732,8 +732,8 @@ _INDICATOR_LABELS = {
 }
 
 
-def write_indicators(frame: pd.DataFrame, path: Path, *, caption: str) -> None:
-    """Write the frame of :func:`indicators_frame` by the extension of ``path``."""
+def _write_indicators(frame: pd.DataFrame, path: Path, *, caption: str) -> None:
+    """Write the frame of :func:`_indicators_frame` by the extension of ``path``."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         frame.to_csv(path, index=False, encoding="utf-8-sig")
@@ -887,17 +887,17 @@ def _validate_one(path: Path, rtol: float, atol: float) -> tuple[bool, list[str]
 
 
 def _cmd_tables(args: argparse.Namespace) -> int:
-    out = _out_path(args.out, TABLE_FORMATS, "iocirc tables")
+    out = _out_path(args.out, _TABLE_FORMATS, "iocirc tables")
     ds = _read_year(args.year, args.region, quiet=args.quiet)
-    write_tables(ds, out)
+    _write_tables(ds, out)
     _say(args, f"wrote {ds.sizes['region']} region(s) of {args.year} to {out}")
     return EXIT_OK
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    out = _out_path(args.out, INDICATOR_FORMATS, "iocirc indicators")
+    out = _out_path(args.out, _INDICATOR_FORMATS, "iocirc indicators")
     ds = _read_year(args.year, args.region, quiet=args.quiet)
-    frame = indicators_frame(
+    frame = _indicators_frame(
         ds,
         scopes=args.scope,
         by=args.by,
@@ -910,7 +910,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         f"Circulation indicators by {what}, {args.year}: ratios to GDP (plain numbers), "
         "contributions and value-added shares (% of GDP)"
     )
-    write_indicators(frame, out, caption=caption)
+    _write_indicators(frame, out, caption=caption)
     _say(args, f"wrote {len(frame)} values to {out}")
     return EXIT_OK
 
@@ -981,7 +981,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 def _cmd_mrio_estimate(args: argparse.Namespace) -> int:
     from iocirc import datasets
 
-    out = _out_path(args.out, MRIO_FORMATS, "iocirc mrio estimate")
+    out = _out_path(args.out, _MRIO_FORMATS, "iocirc mrio estimate")
     _say(args, f"estimating the {args.year} multi-regional table of China ...")
     mrio = datasets.china_mrio(args.year)
     _write_netcdf(mrio, out)
@@ -1063,7 +1063,7 @@ def _terminal_width() -> int:
 _SCOPE_CHOICES: tuple[str, ...] = ("domestic", "international", "dual")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``iocirc`` command.
 
     Returns
@@ -1252,7 +1252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     0 of 1 file(s) passed; 1 failed
     1
     """
-    parser = build_parser()
+    parser = _build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         args.parser.print_help(sys.stderr)

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import xarray as xr
 
+from iocirc._core import check_choice
 from iocirc._synthetic import LAYOUTS, assemble, random_draws
 from iocirc.download import provincial_files
-from iocirc.errors import ArgumentError, ArgumentTypeError
+from iocirc.errors import ArgumentTypeError
 from iocirc.readers import read_nbs_tables
 
 __all__ = [
@@ -73,8 +74,7 @@ def example_table(layout: str = "full") -> xr.Dataset:
     >>> list(iocirc.datasets.example_table("gross").indexes["flow"])[-3:]
     ['gross_outflow', 'other', 'gross_inflow']
     """
-    if layout not in LAYOUTS:
-        raise ArgumentError(f"unknown layout {layout!r}; choose one of {list(LAYOUTS)}")
+    check_choice("layout", layout, LAYOUTS)
     rng = np.random.default_rng(20240817)
     draws = random_draws(rng, len(_EXAMPLE_REGIONS), len(_EXAMPLE_SECTORS), layout)
     return assemble(
@@ -207,12 +207,12 @@ def wiod2013(
     (27, 'EU27', 'million USD')
     """
     from iocirc.download import fetch_wiod, wiod_table_path
-    from iocirc.mrio._wiod import read_wiot, wiot_table
+    from iocirc.mrio import read_wiod
 
     path = fetch_wiod(wiod_table_path(year))
     if nation_name is None:
         nation_name = "EU27" if nation is not None and set(nation) == set(WIOD_EU27) else ""
-    return wiot_table(read_wiot(path, int(year)), nation=nation, nation_name=nation_name)
+    return read_wiod(path, int(year), nation=nation, nation_name=nation_name)
 
 
 # ------------------------------------------------------------------ distances and estimated MRIO
@@ -258,8 +258,7 @@ def capital_coordinates(group: str = "china") -> xr.Dataset:
 
     import pandas as pd
 
-    if group not in ("china", "eu27", "wiod"):
-        raise ArgumentError(f"group must be 'china', 'eu27' or 'wiod', not {group!r}")
+    check_choice("group", group, ("china", "eu27", "wiod"))
     name = _CAPITAL_FILES["china" if group == "china" else "wiod"]
     with (files("iocirc") / "data" / name).open("r", encoding="utf-8") as handle:
         frame = pd.read_csv(handle, comment="#", dtype={"geonameid": int})

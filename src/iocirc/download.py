@@ -38,10 +38,14 @@ from iocirc.errors import DownloadError, SchemaError
 from iocirc.regions import NATION, PROVINCES, REGION_GROUPS, Province, province
 
 __all__ = [
+    "DATA_ENV",
     "MIRROR_COMMIT",
+    "MIRROR_FOLDER",
     "MIRROR_REPOSITORY",
+    "PROVINCIAL_FOLDER",
     "PROVINCIAL_YEARS",
     "WIOD_COMMIT",
+    "WIOD_DATA_ENV",
     "WIOD_REPOSITORY",
     "WIOD_YEARS",
     "DownloadError",
@@ -55,6 +59,7 @@ __all__ = [
     "provincial_files",
     "provincial_paths",
     "registry",
+    "verify_read",
     "wiod_cache_root",
     "wiod_file_url",
     "wiod_registry",
@@ -446,10 +451,26 @@ def verify_read(path: Path, data: bytes) -> None:
     registry's: a copy changed after :func:`fetch` checked it (or one never
     fetched) is refused. Files elsewhere are not checked.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file the bytes were read from.
+    data : bytes
+        The bytes read, which the reader is about to parse.
+
     Raises
     ------
     DownloadError
         The bytes are not the mirror's version of the file, naming it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:  # outside the cache: not checked
+    ...     path = Path(folder) / "table.xlsx"
+    ...     _ = path.write_bytes(b"any bytes")
+    ...     verify_read(path, path.read_bytes())
     """
     configured = os.environ.get(DATA_ENV, "").strip()
     try:

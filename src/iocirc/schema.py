@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from iocirc.errors import MissingFlowError, SchemaError
+from iocirc.errors import ChoiceError, MissingFlowError, SchemaError
 
 __all__ = [
     "CURRENCY_UNIT",
@@ -74,6 +74,8 @@ __all__ = [
     "available_scopes",
     "flow_values",
     "identity_terms",
+    "is_numeric",
+    "member_coords",
     "members",
     "require_flows",
 ]
@@ -513,7 +515,7 @@ class ScopeSpec:
         (('gross_outflow', 'gross_inflow'), ('net_outflow',))
         """
         if indicator not in _INDICATORS:
-            raise SchemaError(f"unknown indicator {indicator!r}; choose one of {list(_INDICATORS)}")
+            raise ChoiceError(f"unknown indicator {indicator!r}; choose one of {list(_INDICATORS)}")
         if indicator == "net_outflow_contribution" and self.net is not None:
             return (self.flows, (self.net,))
         return (self.flows,)
@@ -725,7 +727,7 @@ def available_scopes(ds: xr.Dataset, indicator: str = "circulation_ratio") -> tu
     ((), ('dual',))
     """
     if not isinstance(indicator, str) or indicator not in _INDICATORS:
-        raise SchemaError(f"unknown indicator {indicator!r}; choose one of {list(_INDICATORS)}")
+        raise ChoiceError(f"unknown indicator {indicator!r}; choose one of {list(_INDICATORS)}")
     have = set(available_flows(ds))
     return tuple(
         name
@@ -873,7 +875,26 @@ def _try_flow(final_use: xr.DataArray, name: str, seen: frozenset[str]) -> xr.Da
 
 
 def member_coords(dim: str, labels: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
-    """The registry's coordinates (code, Chinese label) for labels of ``dim``."""
+    """The registry's label coordinates (code, Chinese name) for labels of ``dim``.
+
+    Parameters
+    ----------
+    dim : {"flow", "va_component"}
+        A dimension whose labels the registry defines.
+    labels : iterable of str
+        Registered labels of ``dim``, in the order of the table.
+
+    Returns
+    -------
+    dict
+        ``{coordinate name: (dim, values)}``, ready for
+        :meth:`xarray.Dataset.assign_coords`.
+
+    Examples
+    --------
+    >>> member_coords("flow", ["export", "import"])
+    {'flow_code': ('flow', ['EX', 'IM']), 'flow_zh': ('flow', ['出口', '进口'])}
+    """
     registry = members(dim)
     labels = list(labels)
     code_name, zh_name = DIMS[dim].coords
@@ -884,7 +905,24 @@ def member_coords(dim: str, labels: Iterable[str]) -> dict[str, tuple[str, list[
 
 
 def is_numeric(array: xr.DataArray) -> bool:
-    """True for integer and floating data (booleans and strings are not numbers here)."""
+    """Whether ``array`` holds integer or floating data (booleans and strings are not numbers).
+
+    Parameters
+    ----------
+    array : xarray.DataArray
+        Any array.
+
+    Returns
+    -------
+    bool
+        True for integer and floating dtypes.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> is_numeric(xr.DataArray([1.0, 2.0])), is_numeric(xr.DataArray([True]))
+    (True, False)
+    """
     return bool(np.issubdtype(array.dtype, np.number))
 
 

@@ -21,16 +21,9 @@ from typing import Literal
 import pandas as pd
 import xarray as xr
 
-from iocirc._core import (
-    DEFAULT_RTOL,
-    PRINTED_RTOL,
-    check_choice,
-    check_identities,
-    check_table,
-    default_tolerances,
-    identity_residuals,
-    moved,
-)
+from iocirc import _core
+from iocirc._core import DEFAULT_RTOL, PRINTED_RTOL, check_choice, check_table, moved
+from iocirc._core.docs import fill_doc
 from iocirc.schema import VARIABLES
 
 __all__ = ["DEFAULT_RTOL", "PRINTED_RTOL", "balance_report", "validate"]
@@ -52,6 +45,7 @@ __getattr__ = moved(
 )
 
 
+@fill_doc
 def validate(
     ds: xr.Dataset,
     *,
@@ -82,9 +76,7 @@ def validate(
         :math:`u`, half a printed unit for each number in an identity,
         :math:`u (n_\text{sectors} + n_\text{terms} + 3) / 2` (the rounding
         allowance of the reader), else 0.
-    on_imbalance : {"raise", "warn", "ignore"}
-        What to do when an identity fails: raise :class:`BalanceError`, issue
-        a :class:`~iocirc.errors.BalanceWarning`, or nothing.
+    {on_imbalance}
 
     Returns
     -------
@@ -138,7 +130,7 @@ def validate(
         given = {k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None}
         return validate_mrio(ds, on_imbalance=on_imbalance, **given)
     _check_structure(ds)
-    rtol, atol = default_tolerances(ds, rtol, atol)
+    rtol, atol = _core.default_tolerances(ds, rtol, atol)
     if on_imbalance != "ignore":
         _check_balance(ds, rtol=rtol, atol=atol, on_imbalance=on_imbalance)
     return ds
@@ -158,9 +150,9 @@ def _check_structure(ds: xr.Dataset) -> None:
 
 
 def _check_balance(ds: xr.Dataset, *, rtol: float, atol: float, on_imbalance: str) -> None:
-    rows, cols = identity_residuals(ds)
+    rows, cols = _core.identity_residuals(ds)
     row = "intermediate use + final use (imports and inflows subtracted)"
-    check_identities(
+    _core.check_identities(
         [
             ("row", rows, "region", "sector", row),
             ("column", cols, "region", "sector_to", "intermediate inputs + value added"),
@@ -210,11 +202,11 @@ def balance_report(ds: xr.Dataset) -> pd.DataFrame:
     0.0
     """
     if isinstance(ds, xr.Dataset) and _is_mrio(ds):
-        from iocirc.mrio._table import balance_report as mrio_balance_report
+        from iocirc.mrio import balance_report as mrio_balance_report
 
         return mrio_balance_report(ds)
     _check_structure(ds)
-    rows, cols = identity_residuals(ds)
+    rows, cols = _core.identity_residuals(ds)
     frames = []
     for kind, table, dim in (("row", rows, "sector"), ("column", cols, "sector_to")):
         scale = table["scale"].where(table["scale"] > 0, 1.0)

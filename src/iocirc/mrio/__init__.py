@@ -26,6 +26,7 @@ from iocirc.mrio._participation import value_chain_participation
 from iocirc.mrio._pymrio import from_pymrio, to_pymrio
 from iocirc.mrio._table import balance_report, from_matrices, is_mrio, validate
 from iocirc.mrio._view import to_single_region
+from iocirc.mrio._wiod import read_wiod
 from iocirc.mrio._wwz import wwz
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "kww",
     "od_flows",
     "ras",
+    "read_wiod",
     "reconcile_trade",
     "to_pymrio",
     "to_single_region",

@@ -15,13 +15,13 @@ product).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import xarray as xr
 
+from iocirc._core import check_choice, warn
 from iocirc.errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -296,8 +296,7 @@ def _front(
     on_fail: str,
     margin_rtol: float,
 ) -> Balanced:
-    if on_fail not in ("raise", "warn"):
-        raise ArgumentError(f"{method}: on_fail must be 'raise' or 'warn', not {on_fail!r}")
+    check_choice("on_fail", on_fail, ("raise", "warn"), purpose=method)
     if not (_is_number(tol) and tol > 0):
         raise ArgumentError(f"{method}: tol must be a positive number, not {tol!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
@@ -521,7 +520,7 @@ def _balance(
         )
         if on_fail == "raise":
             raise ConvergenceError(message)
-        warnings.warn(message, ConvergenceWarning, stacklevel=4)
+        warn(message, ConvergenceWarning)
     return x, report
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import xarray as xr
 
-from iocirc._core import check_labels, check_units, finite_number
+from iocirc._core import check_choice, check_labels, check_units, finite_number
 from iocirc.errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -316,10 +316,7 @@ def reconcile_trade(
     >>> report["outflow_scaled"].dims
     ('region', 'sector')
     """
-    if method not in ("mean", "outflow", "inflow"):
-        raise ArgumentError(
-            f"reconcile_trade: method must be 'mean', 'outflow' or 'inflow', not {method!r}"
-        )
+    check_choice("method", method, ("mean", "outflow", "inflow"), purpose="reconcile_trade")
     t = _read_tables(tables, "reconcile_trade")
     o0, n0 = t.outflow.copy(), t.inflow.copy()
     o, n = o0.copy(), n0.copy()
@@ -1081,10 +1078,7 @@ def estimate(
     True
     """
     purpose = "estimate"
-    if method not in ("gravity", "uniform", "prior"):
-        raise ArgumentError(
-            f"estimate: method must be 'gravity', 'uniform' or 'prior', not {method!r}"
-        )
+    check_choice("method", method, ("gravity", "uniform", "prior"), purpose="estimate")
     if method == "gravity" and distance is None:
         raise ArgumentError(
             "estimate: method='gravity' needs a distance matrix, e.g. "

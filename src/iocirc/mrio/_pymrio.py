@@ -29,7 +29,6 @@ identical to ``ds``. pymrio's own files (``save_all``) do not keep it.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
@@ -38,7 +37,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from iocirc._core import DEFAULT_RTOL
+from iocirc._core import DEFAULT_RTOL, warn
 from iocirc.errors import BalanceWarning, SchemaError
 from iocirc.mrio._table import from_matrices
 from iocirc.mrio._table import validate as validate_mrio
@@ -603,11 +602,10 @@ def _factor_inputs(
         reason = (
             f"they leave the column identity open by up to {gap[worst]:.6g} (column {rows[worst]})"
         )
-    warnings.warn(
+    warn(
         f"the value-added rows of the extension {extension!r} are not used: {reason}; value "
         "added is output minus intermediate inputs (and imports), as value_added_total",
         BalanceWarning,
-        stacklevel=3,
     )
     return None, None
 

@@ -28,17 +28,16 @@ from iocirc._core import (
     DEFAULT_RTOL,
     check_choice,
     check_identities,
+    check_table,
     default_tolerances,
     first_position,
 )
-from iocirc.errors import SchemaError, UnitError
+from iocirc._core.docs import fill_doc
+from iocirc.errors import SchemaError
 from iocirc.schema import (
-    MRIO_COORDS,
-    MRIO_DIMS,
     MRIO_FLOWS,
     MRIO_VARIABLES,
     identity_terms,
-    is_numeric,
     member_coords,
     members,
 )
@@ -437,6 +436,7 @@ def _nation_mask(regions: Sequence[str], nation: Sequence[str] | None) -> np.nda
 # --------------------------------------------------------------------------- validation
 
 
+@fill_doc
 def validate(
     mrio: xr.Dataset,
     *,
@@ -464,9 +464,7 @@ def validate(
         number in an identity, :math:`u (RS + \\max(RF, K) + 3) / 2` with
         :math:`R` regions, :math:`S` sectors, :math:`F` categories and
         :math:`K` value-added rows, else 0.
-    on_imbalance : {"raise", "warn", "ignore"}
-        What to do when an identity fails: raise :class:`BalanceError`, issue a
-        :class:`~iocirc.errors.BalanceWarning`, or nothing.
+    {on_imbalance}
 
     Returns
     -------
@@ -558,42 +556,7 @@ def check_structure(mrio: xr.Dataset) -> None:
             f"'mrio'); got a Dataset over {sorted(map(str, mrio.dims))}. A provincial table is "
             "read by iocirc's indicators directly; build an MRIO with iocirc.mrio.from_matrices"
         )
-    required = [name for name, spec in MRIO_VARIABLES.items() if spec.required]
-    missing = [name for name in required if name not in mrio.data_vars]
-    if missing:
-        raise SchemaError(
-            f"the multi-regional table lacks the variable(s) {missing}; it has "
-            f"{sorted(map(str, mrio.data_vars))}. It needs {required} and may have "
-            f"{[n for n in MRIO_VARIABLES if n not in required]} (see iocirc.schema.MRIO_VARIABLES)"
-        )
-    for name, spec in MRIO_VARIABLES.items():
-        if name not in mrio.data_vars:
-            continue
-        var = mrio[name]
-        lacking = [d for d in spec.dims if d not in var.dims]
-        if lacking:
-            raise SchemaError(
-                f"variable {name!r} lacks the dimension(s) {lacking}: it has {var.dims}, "
-                f"expected {spec.dims} (plus any extra dimensions)"
-            )
-        if not is_numeric(var):
-            raise SchemaError(f"variable {name!r} holds {var.dtype} data; expected numbers")
-    for dim in MRIO_DIMS:
-        if dim not in mrio.indexes:
-            raise SchemaError(f"dimension {dim!r} has no index; label it with {dim} coordinates")
-        index = mrio.indexes[dim]
-        if index.has_duplicates:
-            dups = sorted(set(map(str, index[index.duplicated()])))
-            raise SchemaError(f"dimension {dim!r} has duplicated labels {dups}")
-    for dim in ("region", "sector"):
-        rows, cols = list(mrio.indexes[dim]), list(mrio.indexes[f"{dim}_to"])
-        if rows != cols:
-            raise SchemaError(
-                f"dimensions {dim!r} (origin) and '{dim}_to' (destination) must carry the same "
-                f"labels in the same order; got {rows} and {cols}"
-            )
-        if not rows:
-            raise SchemaError(f"dimension {dim!r} is empty; a table needs at least one label")
+    check_table(mrio, purpose="validate", kind="mrio", complete=True)
     noncompetitive = [n for n in ("imported_inputs", "imported_final_use") if n in mrio.data_vars]
     if "import" in mrio.data_vars and noncompetitive:
         raise SchemaError(
@@ -601,26 +564,7 @@ def check_structure(mrio: xr.Dataset) -> None:
             "(non-competitive imports, by user): they describe the same imports in two ways; "
             "keep one"
         )
-    _check_flow_labels([str(f) for f in mrio.indexes["flow"]], what="the flow dimension")
-    registry = members("va_component")
-    unknown = [str(k) for k in mrio.indexes["va_component"] if k not in registry]
-    if unknown:
-        raise SchemaError(
-            f"unknown va_component label(s) {unknown}; registered labels: {list(registry)}"
-        )
-    for coord, (dims, description) in MRIO_COORDS.items():
-        if coord not in mrio.coords:
-            raise SchemaError(
-                f"the multi-regional table lacks the coordinate {coord!r} ({description}); set "
-                f"it, e.g. mrio.assign_coords({coord}=('region', [False] * mrio.sizes['region']))"
-            )
-        if mrio[coord].dims != dims or mrio[coord].dtype != bool:
-            raise SchemaError(
-                f"coordinate {coord!r} must be boolean over {dims}; it is {mrio[coord].dtype} "
-                f"over {mrio[coord].dims}"
-            )
     _check_values(mrio)
-    _check_units(mrio)
 
 
 def _check_values(mrio: xr.Dataset) -> None:
@@ -648,24 +592,6 @@ def _check_values(mrio: xr.Dataset) -> None:
                     f"variable {name!r} is negative at {first_position(negative)}; "
                     "total output cannot be negative"
                 )
-
-
-def _check_units(mrio: xr.Dataset) -> None:
-    unit = mrio.attrs.get("currency_unit")
-    if unit is None:
-        raise UnitError(
-            "the multi-regional table has no 'currency_unit' attribute; set it, e.g. "
-            "mrio.attrs['currency_unit'] = 'million USD'"
-        )
-    for name in MRIO_VARIABLES:
-        if name not in mrio.data_vars:
-            continue
-        var_unit = mrio[name].attrs.get("units")
-        if var_unit != unit:
-            raise UnitError(
-                f"variable {name!r} has units {var_unit!r} but the table's currency_unit is "
-                f"{unit!r}; convert the variable and set its 'units' attribute"
-            )
 
 
 def _optional(mrio: xr.Dataset, name: str) -> xr.DataArray | None:

@@ -39,6 +39,7 @@ __all__ = [
     "FINAL_CATEGORIES",
     "MAX_UNCOMPRESSED",
     "WiotArrays",
+    "read_wiod",
     "read_wiot",
     "wiod_sectors",
     "wiot_table",
@@ -124,6 +125,54 @@ def read_wiot(path: str | Path, year: int | None = None) -> WiotArrays:
     except Exception as err:  # rdata's parser raises many types on damaged input
         raise ReadError(f"{path}: damaged R data file ({type(err).__name__}: {err})") from None
     return _arrays(parsed.object, path, year)
+
+
+def read_wiod(
+    path: str | Path,
+    year: int | None = None,
+    *,
+    nation: Sequence[str] | None = None,
+    nation_name: str = "",
+) -> xr.Dataset:
+    """Read a WIOD 2013 world table (a ``wiot_YYYY.RData`` file) as a multi-regional table.
+
+    :func:`iocirc.datasets.wiod2013` downloads (or finds) the file and calls
+    this; use it directly for a copy of your own.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``wiot_YYYY.RData`` file of the WIOD 2013 release (as in the
+        repository ``bquast/wiod``). Files are bounded before decompression
+        (:data:`MAX_UNCOMPRESSED`).
+    year : int, optional
+        The year the file must hold (checked against its ``year`` element).
+    nation : sequence of str, optional
+        Regions forming the nation (``in_nation``), e.g.
+        :data:`iocirc.datasets.WIOD_EU27`.
+    nation_name : str
+        Name of that group (attribute ``nation``).
+
+    Returns
+    -------
+    xarray.Dataset
+        A validated multi-regional table in million USD (see
+        :func:`iocirc.datasets.wiod2013` for its variables).
+
+    Raises
+    ------
+    ReadError
+        The file is not a WIOD world table, is truncated, or holds another year.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.download import fetch_wiod, wiod_table_path
+    >>> wiot = iocirc.mrio.read_wiod(fetch_wiod(wiod_table_path(2011)), 2011)
+    >>> wiot.sizes["region"], wiot.attrs["currency_unit"]
+    (41, 'million USD')
+    """
+    return wiot_table(read_wiot(path, year), nation=nation, nation_name=nation_name)
 
 
 def wiot_table(

@@ -11,13 +11,12 @@ Fujian); they are read anyway, with a :class:`~iocirc.errors.BalanceWarning`.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from iocirc._core import flow_signs
+from iocirc._core import flow_signs, warn
 from iocirc.errors import BalanceWarning
 from iocirc.schema import CURRENCY_UNIT, identity_terms, members
 
@@ -204,7 +203,6 @@ def warn_failures(
     where: str,
     codes: list[str],
     names: list[str],
-    stacklevel: int,
 ) -> None:
     """Issue one :class:`BalanceWarning` per failing check, naming the worst sector.
 
@@ -217,11 +215,10 @@ def warn_failures(
         share = f" ({residual[worst] / check.printed[worst]:.3%})" if check.printed[worst] else ""
         others = [codes[i] for i in np.flatnonzero(bad) if i != worst]
         more = f"; also sector(s) {others[:10]}{' ...' if len(others) > 10 else ''}" * bool(others)
-        warnings.warn(
+        warn(
             f"{where} does not add up: {check.description} fails for {int(bad.sum())} of "
             f"{len(codes)} sectors; worst {who} {codes[worst]!r} ({names[worst]}): printed "
             f"{check.printed[worst]:.10g}, sum {check.computed[worst]:.10g}, difference "
             f"{residual[worst]:.6g} {CURRENCY_UNIT}{share}{more}",
             BalanceWarning,
-            stacklevel=stacklevel,
         )

@@ -68,7 +68,7 @@ from iocirc.regions import NATION, PROVINCES, Province, province
 from iocirc.schema import CURRENCY_UNIT, identity_terms, members
 from iocirc.units import chinese_units, parse_unit
 
-__all__ = ["read_nbs_table", "read_nbs_tables"]
+__all__ = ["WORKBOOK_SUFFIXES", "read_nbs_table", "read_nbs_tables"]
 
 #: Suffixes of the files a directory read looks at.
 WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".htm", ".html", ".mht", ".mhtml")
@@ -176,7 +176,7 @@ def read_nbs_table(
     >>> ds.attrs["year"], list(ds.indexes["region"]), ds.sizes["sector"]
     (2017, ['Liaoning'], 42)
     """
-    table = _read(Path(path), region, year, sheet, stacklevel=4)
+    table = _read(Path(path), region, year, sheet)
     try:
         return _dataset([table])
     except SchemaError as err:  # a defect the layout checks let through: still the file's
@@ -223,8 +223,8 @@ def read_nbs_tables(paths_or_directory: str | Path | Iterable[str | Path]) -> xr
     """
     files, from_directory = _workbook_files(paths_or_directory)
     tables = []
-    for file in files:  # a loop, not a comprehension: the warnings' stacklevel counts frames
-        tables.append(_read(file, None, None, None, stacklevel=4))
+    for file in files:
+        tables.append(_read(file, None, None, None))
     if from_directory:
         tables = [t for t in tables if t.region != NATION]
     if not tables:
@@ -261,9 +261,7 @@ class _Table:
     step: float = 1.0
 
 
-def _read(
-    path: Path, region: str | int | None, year: int | None, sheet: str | None, *, stacklevel: int
-) -> _Table:
+def _read(path: Path, region: str | int | None, year: int | None, sheet: str | None) -> _Table:
     _year_argument(year, path)  # before reading: year="abc" is the caller's error, said first
     layout = _pick_sheet(open_workbook(path), sheet)
     meta = _metadata(layout, path, region, year)
@@ -289,7 +287,6 @@ def _read(
         where=f"{meta.region.name} {meta.year} ({path.name}, sheet {layout.grid.sheet!r})",
         codes=layout.codes,
         names=layout.names,
-        stacklevel=stacklevel,
     )
     output = _nonnegative_output(layout, output, step)
     classification, sector_en = _classification(layout, meta)

@@ -13,8 +13,8 @@ import numpy as np
 import xarray as xr
 
 from iocirc import _synthetic
+from iocirc._core import check_choice
 from iocirc._synthetic import assemble, random_draws
-from iocirc.errors import ArgumentError
 
 #: Which flows each layout reports (``"full"`` as 2012/2017, ``"gross"`` as
 #: 2007, ``"net"`` as 2002, ``"national"`` without interprovincial trade), split
@@ -64,8 +64,7 @@ def synthetic_table(
     >>> ds.sizes["region"], ds.sizes["sector"]
     (4, 5)
     """
-    if layout not in LAYOUTS:
-        raise ArgumentError(f"unknown layout {layout!r}; choose one of {list(LAYOUTS)}")
+    check_choice("layout", layout, LAYOUTS)
     draws = random_draws(np.random.default_rng(seed), n_regions, n_sectors, layout)
     width = max(4, len(str(n_regions)))
     return assemble(
@@ -142,7 +141,7 @@ def synthetic_mrio(
     >>> mrio["in_nation"].values.tolist()
     [True, True, False]
     """
-    from iocirc.mrio import _synthetic as mrio_synthetic
+    from iocirc.testing import _mrio as mrio_synthetic
 
     labels = mrio_synthetic.CATEGORY_SETS[categories] if isinstance(categories, str) else categories
     components = tuple(va_components) if va_components else mrio_synthetic.VA_STANDARD

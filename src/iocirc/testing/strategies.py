@@ -23,13 +23,14 @@ import xarray as xr
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from iocirc._core import check_choice
 from iocirc._synthetic import LAYOUTS, Draws, assemble
 from iocirc.construct import VA_STANDARD
 from iocirc.errors import ArgumentError
-from iocirc.mrio import _synthetic as _mrio_synthetic
 from iocirc.regions import PROVINCES
+from iocirc.testing import _mrio as _mrio_synthetic
 
-__all__ = ["io_tables", "layouts", "mrio_tables", "unit_scales"]
+__all__ = ["MRIO_REGION_NAMES", "io_tables", "layouts", "mrio_tables", "unit_scales"]
 
 #: Layouts (which flows are reported) a strategy may draw.
 layouts = st.sampled_from(tuple(LAYOUTS))
@@ -162,7 +163,7 @@ def mrio_tables(
 ) -> xr.Dataset:
     """Draw a balanced multi-regional table.
 
-    Flows are drawn and totals derived (:mod:`iocirc.mrio._synthetic`), so
+    Flows are drawn and totals derived (``iocirc.testing._mrio``), so
     both identities of :func:`iocirc.mrio.validate` hold by construction.
 
     Parameters
@@ -209,8 +210,7 @@ def mrio_tables(
     ...     assert mrio["in_nation"].values.any()
     >>> test_tables_validate()
     """
-    if nation not in _NATIONS:
-        raise ArgumentError(f"nation must be one of {list(_NATIONS)}, not {nation!r}")
+    check_choice("nation", nation, _NATIONS)
     r = n_regions if isinstance(n_regions, int) else draw(n_regions)
     s = n_sectors if isinstance(n_sectors, int) else draw(n_sectors)
     if not 1 <= r <= len(MRIO_REGION_NAMES):

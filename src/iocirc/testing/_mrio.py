@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from iocirc.mrio._table import from_matrices
+from iocirc.mrio import from_matrices
 from iocirc.schema import VA_STANDARD
 
 #: Final-demand categories of the synthetic tables, by name: WIOD's five, the
