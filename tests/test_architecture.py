@@ -150,12 +150,16 @@ def _unbalanced_mrio():
     return out
 
 
-#: Modules kept for a release as deprecated aliases of their new place (not public API).
+#: Modules kept for a release as deprecated aliases, and their new place.
 DEPRECATED_MODULES = {"customs": "trade", "freight": "trade", "partners": "trade"}
 
 
+def test_deprecated_modules_are_those_the_package_declares():
+    assert set(DEPRECATED_MODULES) == iocirc._DEPRECATED_MODULES
+
+
 def test_top_level_all_is_exactly_the_public_api():
-    modules = {m for m in iocirc._SUBMODULES if m not in DEPRECATED_MODULES}
+    modules = {m for m in iocirc._SUBMODULES if m not in iocirc._DEPRECATED_MODULES}
     assert set(iocirc.__all__) == modules | set(iocirc._NAMES) | {"__version__"}
     assert sorted(iocirc.__all__) == sorted(set(iocirc.__all__))  # nothing listed twice
     for name in iocirc.__all__:

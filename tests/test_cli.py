@@ -356,6 +356,34 @@ def test_reproduce_northeast(tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "table1.csv")
     assert set(table["region"]) == {"National", "Liaoning", "Jilin", "Heilongjiang"}
     assert (tmp_path / "table1.tex").read_text(encoding="utf-8").startswith("\\begin{table}")
+    # both scripts ran: the paper's tables and those beyond it, in one folder
+    names = {"table1", "table2", "value_added_comparison", "value_added_absorption"}
+    expected = {f"{n}{end}" for n in names for end in (".csv", ".md", ".tex", "_paper.csv")}
+    expected.add("table1_national_gdp_weighted.csv")
+    if os.environ.get("IOCIRC_REFERENCE"):  # the paper script's default --reference
+        expected |= {"comparison.csv", "comparison.md"}
+    assert {p.name for p in tmp_path.iterdir()} == expected
+
+
+def test_reproduce_finds_both_scripts_of_the_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripts = cli._example_scripts("northeast")
+    assert [p.name for p in scripts] == ["northeast_china.py", "northeast_china_beyond.py"]
+    assert all(p.is_file() for p in scripts)
+    # an installed wheel ships both in iocirc/examples/ (pyproject's force-include)
+    import importlib.resources
+    import shutil
+
+    (tmp_path / "examples").mkdir()
+    for script in scripts:
+        shutil.copy(script, tmp_path / "examples" / script.name)
+    monkeypatch.setattr(importlib.resources, "files", lambda package: tmp_path)
+    packaged = cli._example_scripts("northeast")
+    assert packaged == [tmp_path / "examples" / p.name for p in scripts]
+    text = (Path(cli.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    for script in scripts:
+        assert f'"examples/{script.name}" = "iocirc/examples/{script.name}"' in text
 
 
 @pytest.mark.data

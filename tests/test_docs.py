@@ -179,6 +179,8 @@ def _public_modules() -> list[ModuleType]:
     for info in pkgutil.walk_packages(iocirc.__path__, "iocirc."):
         if any(part.startswith("_") for part in info.name.split(".")):
             continue
+        if info.name.removeprefix("iocirc.") in iocirc._DEPRECATED_MODULES:
+            continue  # deprecated aliases: tests/test_architecture.py checks them
         try:
             found.append(importlib.import_module(info.name))
         except ImportError:  # an optional dependency is missing

@@ -1,9 +1,15 @@
-"""The worked example reproduces the paper's published values from the official tables."""
+"""The worked example reproduces the paper's published values from the official tables.
+
+It is two scripts writing into one folder: ``examples/northeast_china.py`` (the paper:
+Tables 1 and 2, the comparison, the paper's figures) and ``examples/northeast_china_beyond.py``
+(induced value added and the MRIO absorption), which imports the first by its file name.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,6 +20,7 @@ import pytest
 pytestmark = pytest.mark.data
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
 
 
 def _reference_dir() -> Path:
@@ -27,11 +34,8 @@ def _reference_dir() -> Path:
     pytest.skip("the paper's reference tables (shared/reference) are not beside the checkout")
 
 
-@pytest.fixture(scope="module")
-def example():
-    spec = importlib.util.spec_from_file_location(
-        "northeast_china", ROOT / "examples" / "northeast_china.py"
-    )
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -40,10 +44,25 @@ def example():
 
 
 @pytest.fixture(scope="module")
-def output(example, tmp_path_factory):
+def example():
+    return _load("northeast_china")
+
+
+@pytest.fixture(scope="module")
+def beyond():
+    """The second script; it imports ``northeast_china`` from its folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(EXAMPLES))
+        patch.delitem(sys.modules, "northeast_china", raising=False)
+        yield _load("northeast_china_beyond")
+
+
+@pytest.fixture(scope="module")
+def output(example, beyond, tmp_path_factory):
     out = tmp_path_factory.mktemp("northeast")
     start = time.perf_counter()
     assert example.main(["--out", str(out), "--quiet"]) == 0
+    assert beyond.main(["--out", str(out), "--quiet"]) == 0
     return out, time.perf_counter() - start
 
 
@@ -136,7 +155,7 @@ def test_value_added_comparison_beside_net_outflow(output):
     assert beyond.loc[beyond["measure"] == "value_added", "value"].between(0, 100).all()
 
 
-def test_customs_figures_split_2007_and_leave_dual_alone(example, output, tmp_path):
+def test_customs_figures_split_2007_and_leave_dual_alone(example, beyond, output, tmp_path):
     import iocirc
 
     out, _ = output
@@ -167,6 +186,13 @@ def test_customs_figures_split_2007_and_leave_dual_alone(example, output, tmp_pa
     # 2012 and 2017 are not in the customs file: their split stays the tables' own
     assert split[("Jilin", 2017, "domestic_ratio")] == pytest.approx(
         plain[("Jilin", 2017, "domestic_ratio")]
+    )
+    # the second script reads the tables the same way: its net outflow is the split's too
+    assert beyond.main(args) == 0
+    measures = pd.read_csv(split_out / "value_added_comparison.csv")
+    measures = measures.set_index(["region", "year", "circulation", "measure"])["value"]
+    assert measures[("Liaoning", 2007, "international", "net_outflow")] == pytest.approx(
+        split[("Liaoning", 2007, "international_contribution")]
     )
 
 
@@ -229,7 +255,7 @@ def test_value_added_absorption_on_the_estimated_mrio(output):
     assert (out / "value_added_absorption.png").stat().st_size > 0
 
 
-def test_a_ceads_table_given_with_mrio_replaces_the_estimate(example, tmp_path, monkeypatch):
+def test_a_ceads_table_given_with_mrio_replaces_the_estimate(beyond, tmp_path, monkeypatch):
     """``--mrio FILE``: the absorption split comes from the user's CEADS workbook."""
     import iocirc
 
@@ -246,7 +272,7 @@ def test_a_ceads_table_given_with_mrio_replaces_the_estimate(example, tmp_path, 
     path = ceads.write(table, tmp_path / "ceads_2017.xlsx", year=2017)
     out = tmp_path / "out"
     args = ["--out", str(out), "--quiet", "--no-figures", "--mrio", str(path)]
-    assert example.main(args) == 0
+    assert beyond.main(args) == 0
     written = pd.read_csv(out / "value_added_absorption.csv")
     assert set(written["year"]) == {2017}
     absorbed = written[written["measure"] == "absorbed"].set_index(["region", "label"])["value"]
@@ -254,6 +280,46 @@ def test_a_ceads_table_given_with_mrio_replaces_the_estimate(example, tmp_path, 
     by_destination = split["by_destination_region"]
     expected = by_destination / by_destination.sum("absorbed_in")
     for region in table.provinces:
-        for key, label in example.ABSORBED.items():
+        for key, label in beyond.ABSORBED.items():
             value = float(expected.sel(region=region, absorbed_in=key))
             assert absorbed[(region, label)] == pytest.approx(100 * value, rel=1e-12)
+
+
+def test_each_script_writes_its_own_files(example, beyond, tmp_path):
+    """The paper's script and the second one write disjoint sets of files."""
+    paper, more = tmp_path / "paper", tmp_path / "beyond"
+    assert example.main(["--out", str(paper), "--quiet", "--no-figures"]) == 0
+    assert beyond.main(["--out", str(more), "--quiet", "--no-figures"]) == 0
+    tables = {"table1", "table2"}
+    expected = {f"{name}{end}" for name in tables for end in (".md", ".tex", "_paper.csv")}
+    expected |= {"table1.csv", "table1_national_gdp_weighted.csv", "table2.csv"}
+    if os.environ.get("IOCIRC_REFERENCE"):  # the default of --reference
+        expected |= {"comparison.csv", "comparison.md"}
+    assert {p.name for p in paper.iterdir()} == expected
+    names = ("value_added_comparison", "value_added_absorption")
+    expected = {f"{n}{end}" for n in names for end in (".csv", ".md", ".tex", "_paper.csv")}
+    assert {p.name for p in more.iterdir()} == expected
+
+
+@pytest.mark.slow
+def test_the_second_script_runs_on_its_own(tmp_path):
+    """``python examples/northeast_china_beyond.py`` finds ``northeast_china`` beside it."""
+    script = EXAMPLES / "northeast_china_beyond.py"
+    args = [sys.executable, str(script), "--out", str(tmp_path), "--no-figures"]
+    result = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "value_added_absorption.csv" in result.stdout
+    assert (tmp_path / "value_added_absorption.csv").stat().st_size > 0
+
+
+def test_the_gallery_runs_both_scripts_only_with_the_data():
+    """Both read the official tables: the documentation build runs them with IOCIRC_DATA."""
+    spec = importlib.util.spec_from_file_location(
+        "iocirc_docs", ROOT / "docs" / "_ext" / "iocirc_docs.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(docs)
+    for name in ("northeast_china.py", "northeast_china_beyond.py"):
+        assert docs.needs_data((EXAMPLES / name).read_text(encoding="utf-8")), name

@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 import iocirc
 from iocirc.errors import MissingFlowError, SchemaError, UnitError
 from iocirc.indicators import (
+    DESTINATION_MEASURES,
     SCOPES,
+    circulation,
     circulation_ratio,
     gdp,
     net_outflow_contribution,
+    value_added_destinations,
     value_added_share,
 )
 from iocirc.testing.strategies import io_tables
@@ -336,3 +339,141 @@ def test_inputs_are_not_modified(ds):
     _all_indicators(ds)
     xr.testing.assert_identical(ds, before)
     assert ds.attrs == before.attrs
+
+
+# --------------------------------------------------------------------------------------------
+# circulation: every scope's ratio and contribution in one Dataset
+# --------------------------------------------------------------------------------------------
+
+
+def _measurable(ds: xr.Dataset) -> list[str]:
+    have = iocirc.schema.available_flows(ds)
+    return list(SCOPES) if "export" in have else ["dual"]
+
+
+@HALF
+@given(any_tables, st.booleans())
+def test_circulation_is_the_single_indicators_bit_for_bit(ds, percent):
+    table = circulation(ds, percent=percent)
+    assert list(table.indexes["scope"]) == _measurable(ds)
+    assert table["ratio"].dims[:2] == ("region", "scope")
+    units = "%" if percent else "1"
+    assert table["ratio"].attrs["units"] == table["contribution"].attrs["units"] == units
+    for scope in table.indexes["scope"]:
+        contribution = net_outflow_contribution(ds, scope, percent=percent)
+        np.testing.assert_array_equal(
+            table["contribution"].sel(scope=scope).values, contribution.values
+        )
+        if "gross_outflow" in iocirc.schema.available_flows(ds):
+            ratio = circulation_ratio(ds, scope, percent=percent)
+            np.testing.assert_array_equal(table["ratio"].sel(scope=scope).values, ratio.values)
+        else:  # a net-outflow table: a dual contribution, no dual ratio
+            assert bool(table["ratio"].sel(scope=scope).isnull().all())
+    xr.testing.assert_equal(table["gdp"].reset_coords(drop=True), gdp(ds).reset_coords(drop=True))
+
+
+@HALF
+@given(full_tables, st.sampled_from([None, "gdp"]))
+def test_circulation_of_groups_is_aggregate_regions_of_each_scope(ds, weights):
+    regions = list(ds.indexes["region"])
+    groups = {"first": regions[:1], "all": regions}
+    table = circulation(ds, percent=["contribution"], groups=groups, weights=weights)
+    assert list(table.indexes["region"]) == ["first", "all"]
+    for scope in SCOPES:
+        for name, indicator, percent in (
+            ("ratio", circulation_ratio, False),
+            ("contribution", net_outflow_contribution, True),
+        ):
+            expected = iocirc.aggregate_regions(
+                indicator(ds, scope, percent=percent), weights=weights, groups=groups
+            )
+            np.testing.assert_array_equal(
+                table[name].sel(scope=scope).values, expected.values
+            )  # fmt: skip
+    assert table["ratio"].attrs["units"] == "1"
+    assert table["contribution"].attrs["units"] == "%"
+    both = circulation(ds, groups=groups, regions=regions[::-1])
+    assert list(both.indexes["region"]) == ["first", "all", *regions[::-1]]
+    np.testing.assert_array_equal(
+        both["ratio"].sel(region=regions).values, circulation(ds)["ratio"].values
+    )
+
+
+@HALF
+@given(any_tables, st.randoms(use_true_random=False))
+def test_circulation_commutes_with_permuting_regions(ds, rng):
+    regions = list(ds.indexes["region"])
+    rng.shuffle(regions)
+    shuffled = circulation(ds.sel(region=regions))
+    plain = circulation(ds)
+    assert list(shuffled.indexes["region"]) == regions
+    xr.testing.assert_allclose(
+        shuffled.reset_coords(drop=True).sel(region=list(ds.indexes["region"])),
+        plain.reset_coords(drop=True),
+    )
+
+
+@HALF
+@given(io_tables(layouts=("full", "gross"), chunks={"region": 1}))
+def test_circulation_is_lazy_on_dask_and_equals_numpy(ds):
+    lazy = circulation(ds, groups={"National": list(ds.indexes["region"])})
+    assert lazy["ratio"].chunks is not None
+    eager = circulation(ds.compute(), groups={"National": list(ds.indexes["region"])})
+    xr.testing.assert_allclose(lazy.compute(), eager)
+
+
+def test_circulation_by_hand_and_what_it_refuses():
+    table = circulation(hand_table(), scopes=["dual", "domestic"], percent=True)
+    assert list(table.indexes["scope"]) == ["dual", "domestic"]
+    # region A: net outflow 20 + 30 - 5 - 5 + 10 + 10 - 15 - 10 = 35 over GDP 125
+    assert float(table["contribution"].sel(region="A", scope="dual")) == pytest.approx(28.0)
+    gross = circulation(hand_table("gross"))
+    assert list(gross.indexes["scope"]) == ["dual"]
+    with pytest.raises(MissingFlowError, match="with_customs_trade"):
+        circulation(hand_table("gross"), scopes="domestic")
+    net = circulation(hand_table("net"))
+    assert bool(net["ratio"].isnull().all())
+    assert float(net["contribution"].sel(region="A", scope="dual")) == pytest.approx(0.28)
+    with pytest.raises(SchemaError, match="scope"):
+        circulation(hand_table(), scopes=["world"])  # type: ignore[list-item]
+    with pytest.raises(SchemaError, match="once"):
+        circulation(hand_table(), scopes=["dual", "dual"])
+    with pytest.raises(SchemaError, match="percent"):
+        circulation(hand_table(), percent=["share"])
+    with pytest.raises(TypeError, match="percent"):
+        circulation(hand_table(), percent=1)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# value_added_destinations: where GDP is absorbed, on a multi-regional table
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_mrio():
+    ds = iocirc.datasets.example_table()
+    return ds, iocirc.mrio.estimate(ds, iocirc.datasets.province_distances())
+
+
+def test_value_added_destinations_shares_and_layout(example_mrio):
+    ds, mrio = example_mrio
+    table = value_added_destinations(mrio, ds)
+    assert list(table.columns) == ["region", "year", "measure", "label", "value"]
+    assert list(dict.fromkeys(table["region"])) == list(mrio.indexes["region"])
+    assert list(dict.fromkeys(table["measure"])) == list(DESTINATION_MEASURES)
+    absorbed = table[table["measure"] == "absorbed"].groupby("region")["value"].sum()
+    np.testing.assert_allclose(absorbed.values, 1.0, rtol=1e-12)
+    split = iocirc.mrio.value_added_absorption(mrio)["by_destination_region"]
+    expected = split / split.sum("absorbed_in")
+    ours = table.set_index(["region", "measure", "label"])["value"]
+    for region in mrio.indexes["region"]:
+        for key in split.indexes["absorbed_in"]:
+            value = float(expected.sel(region=region, absorbed_in=key))
+            assert ours[(region, "absorbed", key)] == pytest.approx(value, rel=1e-12)
+    percent = value_added_destinations(mrio, ds, regions=["Jilin"], percent=True)
+    jilin = table[table["region"] == "Jilin"].reset_index(drop=True)
+    np.testing.assert_array_equal(percent["value"].values, 100 * jilin["value"].values)
+    without = value_added_destinations(mrio)
+    assert "single_region" not in set(without["measure"])
+    with pytest.raises(SchemaError, match="Tibet"):
+        value_added_destinations(mrio, regions=["Tibet"])

@@ -193,3 +193,187 @@ def test_every_value_is_shown_rounded_or_as_a_dash(values: list[float], digits: 
     assert len(markdown) == 2 + len(values)
     latex = report.to_latex(table)
     assert latex.count("\\\\") == 1 + len(values)
+
+
+# -------------------------------------------------------------------- long data, comparisons
+
+
+def _dataset() -> xr.Dataset:
+    return xr.Dataset(
+        {
+            "ratio": (("region", "year"), [[1.0, np.nan], [3.0, 4.0]]),
+            "share": (("region", "year"), [[10.0, 20.0], [30.0, 40.0]]),
+        },
+        coords={"region": ["Liaoning", "Jilin"], "year": [2012, 2017], "gdp": ("region", [1, 2])},
+    )
+
+
+def test_long_frame_orders_rows_by_the_dims_and_drops_nan() -> None:
+    frame = report.long_frame(_dataset(), ["year", "variable", "region"])
+    assert list(frame.columns) == ["year", "variable", "region", "value"]
+    assert frame.iloc[:3].values.tolist() == [
+        [2012, "ratio", "Liaoning", 1.0],
+        [2012, "ratio", "Jilin", 3.0],
+        [2012, "share", "Liaoning", 10.0],
+    ]
+    assert len(frame) == 7  # the NaN is left out ...
+    kept = report.long_frame(_dataset(), ["year", "variable", "region"], dropna=False)
+    assert len(kept) == 8  # ... unless asked for
+    da = report.long_frame(_dataset()["share"], ["region", "year"], values="x")
+    assert da["x"].tolist() == [10.0, 20.0, 30.0, 40.0]
+    with pytest.raises(SchemaError, match="every dimension"):
+        report.long_frame(_dataset(), ["year", "region"])
+    with pytest.raises(TypeError, match="DataArray"):
+        report.long_frame(frame, ["year"])  # type: ignore[arg-type]
+
+
+@given(st.permutations(["year", "variable", "region"]))
+def test_long_frame_round_trips_whatever_the_order(order: list[str]) -> None:
+    ds = _dataset()
+    frame = report.long_frame(ds, order, dropna=False)
+    back = frame.set_index(["variable", "region", "year"])["value"]
+    for (variable, region, year), value in back.items():
+        expected = float(ds[variable].sel(region=region, year=year))
+        assert value == expected or (math.isnan(value) and math.isnan(expected))
+
+
+def test_paper_table_of_xarray_follows_the_coordinates() -> None:
+    table = report.paper_table(_dataset(), index=["region", "year"], columns="variable")
+    # Liaoning first (the coordinate's order), not alphabetically; variables in order
+    assert list(table.data.index) == [("Liaoning", 2012), ("Liaoning", 2017), ("Jilin", 2012),
+                                      ("Jilin", 2017)]  # fmt: skip
+    assert list(table.data.columns) == ["ratio", "share"]
+    turned = report.paper_table(_dataset(), index="year", columns=["variable", "region"])
+    assert list(turned.data.columns)[:2] == [("ratio", "Liaoning"), ("ratio", "Jilin")]
+
+
+def test_compare_published_and_its_summary() -> None:
+    ours = pd.DataFrame({"region": ["Jilin", "Liaoning", "Tibet"], "value": [1.2345, 2.0, 9.0]})
+    paper = pd.DataFrame({"region": ["Liaoning", "Jilin"], "value": [2.01, 1.23], "note": "x"})
+    rows = report.compare_published(ours, paper, on="region")
+    assert list(rows.columns) == ["region", "published", "note", "reproduced", "difference"]
+    assert rows["region"].tolist() == ["Liaoning", "Jilin"]  # the published rows, in order
+    assert rows["difference"].tolist() == pytest.approx([-0.01, 0.0045])
+    summary = report.comparison_summary(rows.assign(table="T"), by="table")
+    assert summary.loc["T"].tolist() == pytest.approx([2, 1, 2, 0.01])
+    assert summary["values"].dtype.kind == "i"
+    with pytest.raises(SchemaError, match="more than one"):
+        report.compare_published(pd.concat([ours, ours]), paper, on="region")
+    with pytest.raises(SchemaError, match="no column"):
+        report.compare_published(ours, paper, on="year")
+
+
+def test_write_tables_writes_each_format(tmp_path) -> None:
+    table = report.paper_table(_long(), index="region", columns=["year", "metric"])
+    written = report.write_tables({"t": table}, tmp_path)
+    assert written == ["t.md", "t.csv", "t.tex"]
+    assert (tmp_path / "t.md").read_text(encoding="utf-8") == report.to_markdown(table) + "\n"
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig") == report.to_csv(table)
+    assert (tmp_path / "t.tex").read_text(encoding="utf-8") == report.to_latex(table) + "\n"
+    with pytest.raises(SchemaError, match="unknown format"):
+        report.write_tables({"t": table}, tmp_path, files={"html": "{name}.html"})
+
+
+# -------------------------------------------------------------------- figures (iocirc.plotting)
+
+
+def test_panels_share_one_colour_scale_titles_and_a_legend() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from iocirc import plotting
+
+    da = xr.DataArray(
+        [[[1.0, -4.0]], [[0.5, 2.0]]],
+        dims=("scope", "sector", "region"),
+        coords={"scope": ["domestic", "dual"], "sector": ["A"], "region": ["Jilin", "Liaoning"]},
+        attrs={"long_name": "net outflow", "units": "%"},
+    )
+    fig = plotting.panels(da, col="scope", kind="heatmap", x="region", y="sector",
+                          titles={"dual": "Dual"}, suptitle="S")  # fmt: skip
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["domestic", "Dual"]
+    assert {ax.images[0].get_clim() for ax in fig.axes[:2]} == {(-4.0, 4.0)}
+    assert fig.axes[2].get_ylabel() == "net outflow [%]"  # one colour bar
+    plt.close(fig)
+    years = da.rename(sector="year").assign_coords(year=[2017])
+    fig = plotting.panels(years, col="scope", kind="lines", x="year", hue="region", legend=True,
+                          xlim=(2016, 2018))  # fmt: skip
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Jilin", "Liaoning"]
+    assert fig.axes[1].get_xlim() == (2016, 2018)
+    assert fig.axes[1].get_ylabel() == ""
+    plt.close(fig)
+    with pytest.raises(SchemaError, match="kind"):
+        plotting.panels(da, col="scope", kind="pie")
+
+
+def test_bars_side_by_side_stacked_and_without_empty_positions() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from iocirc import plotting
+
+    da = xr.DataArray(
+        [[1.0, 2.0], [np.nan, np.nan], [3.0, -1.0]],
+        dims=("case", "measure"),
+        coords={"case": ["a", "b", "c"], "measure": ["x", "y"]},
+    ).stack(key=("case",))
+    ax = plotting.bars(da.unstack("key"), x="case", hue="measure", width=0.8)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "c"]  # b is all NaN
+    assert sorted(round(p.get_x() + p.get_width() / 2, 6) for p in ax.patches) == [
+        -0.2, 0.2, 0.8, 1.2]  # fmt: skip
+    plt.close(ax.figure)
+    ax = plotting.bars(da.unstack("key"), x="case", hue="measure", stacked=True, horizontal=True)
+    assert ax.yaxis_inverted()
+    assert [p.get_x() for p in ax.patches] == [0.0, 0.0, 1.0, 3.0]  # y stacked on x
+    plt.close(ax.figure)
+
+
+def test_destinations_figure_stacks_the_shares() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from iocirc import plotting
+
+    table = pd.DataFrame({
+        "region": ["Jilin"] * 5 + ["Liaoning"] * 5, "year": 2017,
+        "measure": (["absorbed"] * 3 + ["chain"] * 2) * 2,
+        "label": ["own", "nation", "abroad", "nation", "abroad"] * 2,
+        "value": [50.0, 40.0, 10.0, 30.0, 0.0, 60.0, 30.0, 10.0, 20.0, 0.0],
+    })  # fmt: skip
+    fig = plotting.destinations(table, suptitle="T")
+    left, right = fig.axes
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Jilin 2017", "Liaoning 2017"]
+    assert [p.get_width() for p in right.patches] == [30.0, 20.0]
+    assert right.get_title() == "Value-chain trade with nation"
+    plt.close(fig)
+
+
+def test_write_outputs_writes_each_kind_once_in_order(tmp_path, capsys):
+    long = pd.DataFrame(
+        {"region": ["Jilin", "Liaoning"], "metric": ["ratio"] * 2, "value": [1.5, 2]}
+    )
+    table = report.paper_table(long, index="region", columns="metric", caption="Ratios")
+    drawn = []
+
+    def figures():
+        import matplotlib.pyplot as plt
+
+        drawn.append(True)
+        return {"ratios": plt.figure(figsize=(1, 1))}
+
+    written = report.write_outputs(
+        tmp_path / "new", frames={"long": long}, texts={"notes": "Rounded."},
+        tables={"t1": table}, figures=figures, echo=True,
+    )  # fmt: skip
+    assert written == ["long.csv", "notes.md", "t1.md", "t1.csv", "t1.tex", "ratios.png"]
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == sorted(written)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "new" / "long.csv"), long)
+    assert (tmp_path / "new" / "notes.md").read_text(encoding="utf-8") == "Rounded."
+    assert drawn == [True]
+    printed = capsys.readouterr().out
+    assert "Ratios" in printed
+    assert "Rounded." in printed
+    assert printed.rstrip().endswith("new/")
+    # without figures nothing is drawn, and nothing is printed unless asked
+    assert report.write_outputs(tmp_path / "quiet", texts={"notes": "x"}) == ["notes.md"]
+    assert capsys.readouterr().out == ""

@@ -381,10 +381,11 @@ def write_generated(folder: Path = GENERATED) -> list[Path]:
 
 # --------------------------------------------------------------------------- gallery
 
-#: Calls that read the official tables: an example that makes one of them is
-#: executed during the build only when the data are at hand (``IOCIRC_DATA``).
+#: Calls that read the official tables (``china_mrio`` estimates from them): an example
+#: that makes one of them is executed during the build only when the data are at hand
+#: (``IOCIRC_DATA``).
 DATA_MARKERS = re.compile(
-    r"read_nbs_table|china_provincial|iocirc\.download|IOCIRC_DATA|"
+    r"read_nbs_table|china_provincial|china_mrio|iocirc\.download|IOCIRC_DATA|"
     r"#\s*iocirc-docs:\s*needs-data"
 )
 
@@ -497,6 +498,9 @@ NORTHEAST_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         "Beyond the paper: net outflow and induced value added, % of GDP",
     ),
 }
+#: The slots written by the second script, examples/northeast_china_beyond.py (the others:
+#: examples/northeast_china.py).
+NORTHEAST_BEYOND = frozenset({"value_added"})
 #: Captions of the figures the example writes (others are captioned by file name).
 NORTHEAST_FIGURE_CAPTIONS: dict[str, str] = {
     "circulation_ratios": "Circulation ratios of the Northeast provinces and the national "
@@ -505,6 +509,8 @@ NORTHEAST_FIGURE_CAPTIONS: dict[str, str] = {
     "2012 and 2017",
     "value_added_comparison": "Beyond the paper: each circulation's net outflow beside the "
     "value added its outflow induces, % of GDP",
+    "value_added_absorption": "Beyond the paper: where the GDP of each province is absorbed, "
+    "on the interprovincial MRIO estimated from the provincial tables",
 }
 #: Figures: every ``*.png`` / ``*.svg`` of the output folder, in name order.
 NORTHEAST_FIGURE_SUFFIXES = (".png", ".svg")
@@ -592,7 +598,8 @@ def northeast_files(output: Path | None, target: Path) -> dict[str, str]:
             )
             continue
         source = found[0]
-        note = f"Generated from ``{source.name}`` written by ``examples/northeast_china.py``.\n"
+        script = "northeast_china_beyond.py" if slot in NORTHEAST_BEYOND else "northeast_china.py"
+        note = f"Generated from ``{source.name}`` written by ``examples/{script}``.\n"
         if source.suffix == ".md":
             pages[f"northeast_{slot}.inc"] = (
                 markdown_to_rst(source.read_text(encoding="utf-8")) + "\n" + note

@@ -141,8 +141,11 @@ examples:
 """
 
 _EPILOG_REPRODUCE = """\
-Runs the worked example examples/northeast_china.py: Tables 1 and 2 of the Northeast
-China study (CSV, Markdown, LaTeX) and its figures (PNG, needs matplotlib).
+Runs the worked example: examples/northeast_china.py (Tables 1 and 2 of the Northeast
+China study, the comparison with the published values with --reference, the paper's
+figures), then examples/northeast_china_beyond.py (the value added each circulation induces,
+and where GDP is absorbed on the estimated MRIO), into one folder: tables as CSV, Markdown
+and LaTeX, figures as PNG (needs matplotlib).
 
 examples:
   iocirc reproduce northeast --out northeast_output
@@ -938,44 +941,54 @@ def _expand_files(names: Iterable[str]) -> list[Path]:
     return [Path(name) for name in names]
 
 
-def _example_script(name: str) -> Path:
-    """The worked example: shipped in the package, or in the source tree."""
+def _example_scripts(name: str) -> list[Path]:
+    """The worked example's scripts (the paper, then beyond it): shipped in the package, or
+    in the source tree."""
     from importlib.resources import files
 
-    script = f"{name}_china.py"
-    packaged = files("iocirc") / "examples" / script
-    if packaged.is_file():
-        return Path(str(packaged))
-    source_tree = Path(__file__).resolve().parents[2] / "examples" / script
-    if source_tree.is_file():
-        return source_tree
+    scripts = [f"{name}_china.py", f"{name}_china_beyond.py"]
+    packaged = files("iocirc") / "examples"
+    if all((packaged / script).is_file() for script in scripts):
+        return [Path(str(packaged / script)) for script in scripts]
+    source_tree = Path(__file__).resolve().parents[2] / "examples"
+    if all((source_tree / script).is_file() for script in scripts):
+        return [source_tree / script for script in scripts]
     from iocirc.errors import IocircError
 
     raise IocircError(
-        f"the worked example {script} is not installed with this copy of iocirc; get it from "
-        "the examples/ folder of the iocirc repository and run python examples/" + script
+        f"the worked example {' and '.join(scripts)} is not installed with this copy of iocirc; "
+        "get it from the examples/ folder of the iocirc repository and run python examples/"
+        + scripts[0]
     )
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     import importlib.util
 
-    script = _example_script(args.study)
-    spec = importlib.util.spec_from_file_location(f"iocirc_example_{args.study}", script)
-    if spec is None or spec.loader is None:  # pragma: no cover - a file we found
-        raise ImportError(f"cannot load {script}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    scripts = _example_scripts(args.study)
     argv = ["--out", str(args.out)]
     if args.customs is not None:
         argv += ["--customs", str(args.customs)]
-    if args.reference is not None:
-        argv += ["--reference", str(args.reference)]
     if args.no_figures:
         argv.append("--no-figures")
     if args.quiet:
         argv.append("--quiet")
-    return int(module.main(argv))
+    reference = [] if args.reference is None else ["--reference", str(args.reference)]
+    # The second script imports the first by its file name: their folder goes on sys.path.
+    sys.path.insert(0, str(scripts[0].parent))
+    try:
+        for i, script in enumerate(scripts):
+            spec = importlib.util.spec_from_file_location(f"iocirc_example_{script.stem}", script)
+            if spec is None or spec.loader is None:  # pragma: no cover - a file we found
+                raise ImportError(f"cannot load {script}")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            status = int(module.main(argv + (reference if i == 0 else [])))
+            if status:
+                return status
+    finally:
+        sys.path.remove(str(scripts[0].parent))
+    return EXIT_OK
 
 
 def _cmd_mrio_estimate(args: argparse.Namespace) -> int:

@@ -26,31 +26,50 @@ regions' GDP) that :func:`iocirc.aggregate_regions` uses as weights.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+import numpy as np
+import pandas as pd
 import xarray as xr
 
-from iocirc._core import check_choice, check_table, ensure
+from iocirc._core import check_choice, check_table, ensure, warn
+from iocirc._core.docs import fill_doc
+from iocirc.errors import ArgumentTypeError, MissingFlowError, SchemaError
 from iocirc.schema import SCOPES as _SCOPE_SPECS
 from iocirc.schema import available_flows, flow_values, identity_terms, require_flows
 from iocirc.units import convert, ratio_unit
 
 __all__ = [
+    "CIRCULATION_VARIABLES",
+    "DESTINATION_MEASURES",
     "SCOPES",
+    "Scope",
+    "circulation",
     "circulation_ratio",
     "gdp",
     "net_outflow_contribution",
+    "value_added_destinations",
     "value_added_share",
 ]
 
 #: The names of the scopes of the circulation indicators (:data:`iocirc.schema.SCOPES`).
 SCOPES: tuple[str, ...] = tuple(_SCOPE_SPECS)
 
+#: The type of a ``scope`` argument: one of :data:`SCOPES`.
 Scope = Literal["domestic", "international", "dual"]
 
-#: Outflow and inflow of each scope, as flows of :data:`iocirc.schema.FLOWS`; derived from
-#: :data:`iocirc.schema.SCOPES` (kept for compatibility).
-SCOPE_FLOWS: dict[str, tuple[str, str]] = {name: spec.flows for name, spec in _SCOPE_SPECS.items()}
+
+def __getattr__(name: str) -> Any:
+    if name == "SCOPE_FLOWS":  # iocirc 0.1's copy of the scopes' flows; the registry has them
+        warn(
+            "iocirc.indicators.SCOPE_FLOWS is deprecated and will be removed in iocirc 0.3; "
+            "use iocirc.schema.SCOPES[scope].flows",
+            DeprecationWarning,
+        )
+        return {scope: spec.flows for scope, spec in _SCOPE_SPECS.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SCOPE_WORDS = {name: spec.words for name, spec in _SCOPE_SPECS.items()}
 
@@ -60,13 +79,13 @@ _SCOPE_WORDS = {name: spec.words for name, spec in _SCOPE_SPECS.items()}
 # --------------------------------------------------------------------------------------------
 
 
+@fill_doc
 def gdp(ds: xr.Dataset, by: Literal["region", "sector"] = "region") -> xr.DataArray:
     """Gross domestic product: the total value added of each region or sector.
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        A regional IO table.
+    {ds}
     by : {"region", "sector"}
         ``"region"`` sums over the using sectors; ``"sector"`` keeps them, on
         a dimension renamed from ``sector_to`` to ``sector`` (with coordinates
@@ -116,18 +135,16 @@ def gdp(ds: xr.Dataset, by: Literal["region", "sector"] = "region") -> xr.DataAr
     return result.rename("gdp").assign_attrs(_gdp_attrs(ds)).copy(deep=True)
 
 
+@fill_doc
 def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) -> xr.DataArray:
     """Trade turnover of a scope relative to GDP, per region.
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        A regional IO table.
+    {ds}
     scope : {"domestic", "international", "dual"}
         Interprovincial trade, foreign trade, or both.
-    percent : bool
-        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``), as
-        ``iocirc.units.convert(result, to="%")`` does for any ratio.
+    {percent}
 
     Returns
     -------
@@ -183,7 +200,7 @@ def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) ->
     check_choice("scope", scope, SCOPES)
     ratio_unit(percent)  # checks that it is a boolean
     ds = check_table(ds, ("final_use", "value_added"), purpose="circulation_ratio")
-    outflow, inflow = SCOPE_FLOWS[scope]
+    outflow, inflow = _SCOPE_SPECS[scope].flows
     require_flows(ds, [outflow, inflow], purpose=f"the {scope} circulation ratio")
     turnover = _sector_sum(flow_values(ds, outflow) + flow_values(ds, inflow))
     words = _SCOPE_WORDS[scope]
@@ -198,6 +215,7 @@ def circulation_ratio(ds: xr.Dataset, scope: Scope, *, percent: bool = False) ->
     )
 
 
+@fill_doc
 def net_outflow_contribution(
     ds: xr.Dataset,
     scope: Scope,
@@ -209,16 +227,13 @@ def net_outflow_contribution(
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        A regional IO table.
+    {ds}
     scope : {"domestic", "international", "dual"}
         Interprovincial trade, foreign trade, or both.
     by : {"region", "sector"}
         ``"sector"`` gives each product sector's net outflow over the
         **region's** GDP, so that the sectors sum to the regional value.
-    percent : bool
-        Return percent (units ``"%"``) instead of a plain ratio (units ``"1"``), as
-        ``iocirc.units.convert(result, to="%")`` does for any ratio.
+    {percent}
 
     Returns
     -------
@@ -284,16 +299,14 @@ def net_outflow_contribution(
     )
 
 
+@fill_doc
 def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
     """Each sector's share of its region's GDP.
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        A regional IO table.
-    percent : bool
-        Return percent (units ``"%"``) instead of a fraction (units ``"1"``), as
-        ``iocirc.units.convert(result, to="%")`` does for any ratio.
+    {ds}
+    {percent}
 
     Returns
     -------
@@ -333,6 +346,314 @@ def value_added_share(ds: xr.Dataset, *, percent: bool = False) -> xr.DataArray:
     )
 
 
+#: The variables of :func:`circulation`.
+CIRCULATION_VARIABLES: tuple[str, ...] = ("ratio", "contribution")
+
+
+@fill_doc
+def circulation(
+    ds: xr.Dataset,
+    *,
+    scopes: str | Iterable[str] | None = None,
+    percent: bool | Iterable[str] = False,
+    regions: Sequence[str] | None = None,
+    groups: Mapping[str, Iterable[str]] | None = None,
+    weights: Literal["gdp"] | xr.DataArray | None = "gdp",
+    on_missing: Literal["raise", "skip"] = "raise",
+) -> xr.Dataset:
+    """The circulation ratios and net outflow contributions of every scope, in one Dataset.
+
+    :func:`circulation_ratio` and :func:`net_outflow_contribution` of each
+    scope, side by side over ``region`` and ``scope``; with ``groups``, their
+    means over groups of regions (:func:`iocirc.aggregate_regions`).
+
+    Parameters
+    ----------
+    {ds}
+    scopes : str or sequence of str, optional
+        The scopes (of :data:`SCOPES`), in this order. Default: every scope the
+        table can measure (the 2007 tables, gross flows only: ``"dual"``).
+    percent : bool or sequence of str
+        ``True``: both variables in percent (``units="%"``); ``False``: plain
+        ratios (``units="1"``); or the names of the variables to give in
+        percent, e.g. ``["contribution"]`` for the literature's layout (ratios as
+        plain numbers, contributions in percent of GDP).
+    regions : sequence of str, optional
+        The regions to report, in this order. Default: all of them, unless
+        ``groups`` are given.
+    groups : mapping of str to list of str, optional
+        Group name -> member regions (e.g. ``{"National": all_regions}`` or
+        :data:`iocirc.regions.REGION_GROUPS`): the groups' means of each
+        variable and scope (:func:`iocirc.aggregate_regions`), before the
+        ``regions`` if both are given.
+    weights : "gdp", xarray.DataArray or None
+        With ``groups``: GDP-weighted means (default; a group as one region),
+        explicit weights over ``region``, or ``None`` for plain means (the
+        paper's "National" row).
+    on_missing : {"raise", "skip"}
+        With ``groups``: what to do about members the table lacks.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ratio`` and ``contribution`` over ``region`` (the groups, then the
+        ``regions``), ``scope`` and any extra dimensions of the table, with a
+        ``gdp`` coordinate (the regions' and groups' GDP; with ``groups``, the
+        other coordinates along ``region`` are left out). A scope the table
+        measures only one of (the 2002 tables have a dual contribution, from
+        the net outflow, but no dual ratio) is NaN in the other variable. Each
+        value is the one the single indicator (or :func:`iocirc.aggregate_regions`
+        of it) gives, bit for bit.
+
+    Raises
+    ------
+    MissingFlowError
+        A scope asked for that the table can measure neither way.
+    SchemaError
+        Unknown scope or variable name, or what the single indicators and
+        :func:`iocirc.aggregate_regions` refuse.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.indicators import circulation, circulation_ratio
+    >>> ds = iocirc.datasets.example_table()
+    >>> table = circulation(ds, percent=["contribution"])
+    >>> dict(table.sizes), table["contribution"].attrs["units"]
+    ({'region': 3, 'scope': 3}, '%')
+    >>> bool((table["ratio"].sel(scope="dual") == circulation_ratio(ds, "dual")).all())
+    True
+    >>> every = {"National": ds.indexes["region"]}
+    >>> both = circulation(ds, groups=every, weights=None, regions=["Jilin"])
+    >>> both.indexes["region"].tolist()
+    ['National', 'Jilin']
+
+    A 2007-style table (gross flows only) has the dual scope only:
+
+    >>> circulation(iocirc.datasets.example_table("gross")).indexes["scope"].tolist()
+    ['dual']
+    """
+    chosen = _chosen_scopes(scopes)
+    in_percent = _percent_variables(percent)
+    parts: dict[str, list[xr.DataArray | None]] = {name: [] for name in CIRCULATION_VARIABLES}
+    measured = []
+    for scope in chosen:
+        values: dict[str, xr.DataArray | None] = {}
+        for name in CIRCULATION_VARIABLES:
+            indicator = circulation_ratio if name == "ratio" else net_outflow_contribution
+            try:
+                value: xr.DataArray | None = indicator(ds, scope, percent=name in in_percent)  # type: ignore[arg-type]
+            except MissingFlowError:
+                if scopes is not None and name == "contribution" and values["ratio"] is None:
+                    raise  # asked for, and measurable neither way
+                value = None
+            if value is not None and groups is not None:
+                from iocirc.aggregation import aggregate_regions
+
+                value = aggregate_regions(
+                    value, weights=weights, groups=groups, on_missing=on_missing
+                )
+            values[name] = value
+        if all(v is None for v in values.values()):
+            continue  # a default scope the table cannot measure
+        measured.append(scope)
+        for name, value in values.items():
+            parts[name].append(value)
+    if not measured:
+        require_flows(ds, list(_SCOPE_SPECS["dual"].flows), purpose="the circulation indicators")
+    template = next(a for arrays in parts.values() for a in arrays if a is not None)
+    variables = {
+        name: _stack_scopes(arrays, measured, name, name in in_percent, template)
+        for name, arrays in parts.items()
+    }
+    result = xr.Dataset(variables)
+    order = ["region", "scope", *(d for d in result.dims if d not in ("region", "scope"))]
+    result = result.transpose(*order)
+    if groups is None or regions is None:
+        return result if regions is None else result.sel(region=list(regions))
+    members = circulation(ds, scopes=measured, percent=percent, regions=regions)
+    labels = [
+        c for c in members.coords if c not in ("region", "gdp") and "region" in members[c].dims
+    ]
+    return xr.concat(
+        [result, members.drop_vars(labels)],  # the groups have no region names or codes
+        dim="region",
+        coords="different",
+        compat="equals",
+        join="exact",
+    )
+
+
+_CIRCULATION_ATTRS = {
+    "ratio": ("circulation ratio", "(outflow + inflow) / GDP"),
+    "contribution": ("net outflow contribution to GDP", "(outflow - inflow) / GDP"),
+}
+
+
+def _chosen_scopes(scopes: str | Iterable[str] | None) -> list[str]:
+    if scopes is None:
+        return list(SCOPES)
+    chosen = [scopes] if isinstance(scopes, str) else list(scopes)
+    for scope in chosen:
+        check_choice("scope", scope, SCOPES)
+    if len(set(chosen)) < len(chosen) or not chosen:
+        raise SchemaError(f"circulation: name each scope once, and at least one; got {chosen}")
+    return chosen
+
+
+def _percent_variables(percent: bool | Iterable[str]) -> set[str]:
+    if isinstance(percent, bool):
+        return set(CIRCULATION_VARIABLES) if percent else set()
+    if isinstance(percent, str):
+        percent = [percent]
+    if not isinstance(percent, Iterable):
+        raise ArgumentTypeError(
+            f"percent must be True, False or variable names {CIRCULATION_VARIABLES}, not "
+            f"{percent!r}"
+        )
+    names = set(percent)
+    for name in names:
+        check_choice("percent", name, CIRCULATION_VARIABLES)
+    return names
+
+
+def _stack_scopes(
+    arrays: list[xr.DataArray | None],
+    scopes: list[str],
+    name: str,
+    percent: bool,
+    template: xr.DataArray,
+) -> xr.DataArray:
+    """One variable over ``scope``; a scope without a value is NaN."""
+    filled = [
+        (a if a is not None else xr.full_like(template, float("nan"))).rename(name) for a in arrays
+    ]
+    lazy = any(a.chunks is not None for a in filled)
+    stacked = xr.concat(
+        filled,
+        dim="scope",
+        coords="minimal" if lazy else "different",
+        compat="override" if lazy else "equals",
+        join="exact",
+        combine_attrs="drop",
+    )
+    long_name, description = _CIRCULATION_ATTRS[name]
+    stacked = stacked.assign_coords(scope=np.array(scopes, dtype=str))
+    return stacked.assign_attrs(
+        long_name=long_name, units=ratio_unit(percent), description=description
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Where value added is absorbed (on a multi-regional table)
+# --------------------------------------------------------------------------------------------
+
+#: The measures of :func:`value_added_destinations`, in the order of its rows.
+DESTINATION_MEASURES: tuple[str, ...] = ("absorbed", "untraced", "chain", "single_region")
+
+
+@fill_doc
+def value_added_destinations(
+    mrio: xr.Dataset,
+    ds: xr.Dataset | None = None,
+    *,
+    regions: Sequence[str] | None = None,
+    percent: bool = False,
+) -> pd.DataFrame:
+    """A tidy table of where each region's GDP is absorbed, on a multi-regional table.
+
+    Puts side by side, per producing region, the measures of the domestic and
+    the international circulation in value added: the MRIO's tracing of GDP to
+    the final demand that absorbs it, the part of GDP it does not trace,
+    value-chain participation, and (given the single-region tables ``ds``) the
+    value added the outflow and the exports induce in the region's own table.
+
+    Parameters
+    ----------
+    mrio : xarray.Dataset
+        A multi-regional table (:data:`iocirc.schema.MRIO_VARIABLES`), such as
+        :func:`iocirc.datasets.china_mrio` or :func:`iocirc.read_ceads_mrio`.
+    ds : xarray.Dataset, optional
+        The single-region tables of the same year, for the ``single_region``
+        measure (:func:`iocirc.analysis.circulation_value_added_share`).
+    regions : sequence of str, optional
+        The producing regions to report, in this order. Default: all, in the
+        table's order.
+    {percent}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``year`` (the table's ``year`` attribute, or
+        ``None``), ``measure``, ``label`` and ``value``; per region the rows
+
+        - ``absorbed`` / ``own_region``, ``rest_of_nation``, ``abroad``: the
+          region's value added absorbed by its own final demand, the rest of
+          the nation's and foreign final demand, over the value added traced to
+          final demand (they sum to 1) (:func:`iocirc.mrio.value_added_absorption`);
+        - ``untraced`` / ``residual``: the part of GDP not traced to final
+          demand (carried by the table's row residuals), 1 - traced / GDP;
+        - ``chain`` / ``national``, ``abroad``: value-chain participation with
+          the rest of the nation and abroad, over GDP
+          (:func:`iocirc.mrio.value_chain_participation`);
+        - ``single_region`` / ``domestic_outflow``, ``export`` (with ``ds``):
+          the value added induced in the region's own table, over GDP.
+
+    Raises
+    ------
+    SchemaError
+        ``regions`` names a region the table lacks, or what the functions
+        above refuse.
+
+    Examples
+    --------
+    >>> import iocirc
+    >>> from iocirc.indicators import value_added_destinations
+    >>> ds = iocirc.datasets.example_table()
+    >>> mrio = iocirc.mrio.estimate(ds, iocirc.datasets.province_distances())
+    >>> table = value_added_destinations(mrio, ds, regions=["Jilin"], percent=True)
+    >>> table.columns.tolist()
+    ['region', 'year', 'measure', 'label', 'value']
+    >>> absorbed = table[table["measure"] == "absorbed"]
+    >>> absorbed["label"].tolist(), round(float(absorbed["value"].sum()), 9)
+    (['own_region', 'rest_of_nation', 'abroad'], 100.0)
+    """
+    from iocirc import analysis
+    from iocirc import mrio as mrio_module
+
+    scale = 100.0 if ratio_unit(percent) == "%" else None
+    absorption = mrio_module.value_added_absorption(mrio)
+    by_destination = absorption["by_destination_region"]
+    traced = by_destination.sum("absorbed_in")
+    measures: list[tuple[str, str, xr.DataArray]] = [
+        ("absorbed", str(key), by_destination.sel(absorbed_in=key) / traced)
+        for key in by_destination.indexes["absorbed_in"]
+    ]
+    measures.append(("untraced", "residual", 1 - traced / absorption["gdp_region"]))
+    participation = mrio_module.value_chain_participation(mrio)["participation"]
+    measures += [("chain", c, participation.sel(chain=c)) for c in ("national", "abroad")]
+    if ds is not None:
+        single = analysis.circulation_value_added_share(ds)["value_added_share"]
+        for source in ("domestic_outflow", "export"):
+            if source in single.indexes["source"]:
+                measures.append(("single_region", source, single.sel(source=source)))
+    known = [str(r) for r in by_destination.indexes["region"]]
+    chosen = known if regions is None else [str(r) for r in regions]
+    lacking = [r for r in chosen if r not in known]
+    if lacking:
+        raise SchemaError(
+            f"value_added_destinations: the table has no region(s) {lacking}; it has {known}"
+        )
+    year = mrio.attrs.get("year")
+    year = int(year) if year is not None else None
+    rows = []
+    for region in chosen:
+        for measure, label, value in measures:
+            number = float(value.sel(region=region))
+            rows.append((region, year, measure, label, number if scale is None else scale * number))
+    return pd.DataFrame(rows, columns=["region", "year", "measure", "label", "value"])
+
+
 # --------------------------------------------------------------------------------------------
 # Computation (xarray operations only: lazy on dask)
 # --------------------------------------------------------------------------------------------
@@ -366,7 +687,7 @@ def _sector_sum(values: xr.DataArray) -> xr.DataArray:
 
 def _net_outflow(ds: xr.Dataset, scope: str) -> xr.DataArray:
     """Outflow minus inflow of a scope per (region, sector)."""
-    outflow, inflow = SCOPE_FLOWS[scope]
+    outflow, inflow = _SCOPE_SPECS[scope].flows
     net_flow = _SCOPE_SPECS[scope].net
     if net_flow is None:
         require_flows(ds, [outflow, inflow], purpose=f"the {scope} net outflow contribution")

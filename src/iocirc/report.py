@@ -6,6 +6,11 @@ caption, units and notes with it; :func:`to_markdown`, :func:`to_csv` and
 :func:`to_latex` (booktabs) write the same layout: two header rows when the
 columns are grouped, numbers right-aligned with a fixed number of decimals, a
 dash for a value that is not available, units in the caption.
+:func:`write_tables` writes tables in all three at once.
+
+:func:`long_frame` lays a DataArray or Dataset out long (a row per value, in a
+chosen order) for CSV files of full precision; :func:`compare_published` and
+:func:`comparison_summary` set reproduced values beside published ones.
 
 Examples
 --------
@@ -32,7 +37,7 @@ Dual circulation ratio (ratio to GDP)
 from __future__ import annotations
 
 import io
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +48,20 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
-__all__ = ["MISSING", "PaperTable", "paper_table", "to_csv", "to_latex", "to_markdown"]
+__all__ = [
+    "FILE_NAMES",
+    "MISSING",
+    "PaperTable",
+    "compare_published",
+    "comparison_summary",
+    "long_frame",
+    "paper_table",
+    "to_csv",
+    "to_latex",
+    "to_markdown",
+    "write_outputs",
+    "write_tables",
+]
 
 #: What a value that is not available shows as (an en dash; ``--`` in LaTeX).
 MISSING = "–"
@@ -132,8 +150,9 @@ def paper_table(
         (``{"dual_ratio": "ratio"}``). Labels not in it are shown as they are.
     row_order, column_order : sequence, optional
         Order of the rows (index values, tuples for several levels) and of the
-        columns (values, tuples for two levels); others follow in order of
-        appearance. Default: order of appearance.
+        columns (values, tuples for two levels); the others follow. Default:
+        for a DataArray or Dataset the order of its coordinates (and of a
+        Dataset's variables), level by level; else the order of appearance.
     missing : str
         Text of a value that is not available: a NaN, or a row and column
         pair without a value.
@@ -163,12 +182,16 @@ def paper_table(
     import pandas as pd
     import xarray as xr
 
+    ranks: dict[str, dict[Any, int]] = {}
+    if isinstance(data, xr.DataArray | xr.Dataset):
+        ranks = {str(d): {v: i for i, v in enumerate(data.indexes[d])} for d in data.indexes}
     if isinstance(data, xr.DataArray):
         frame = data.rename(values).to_dataframe().reset_index()
     elif isinstance(data, xr.Dataset):
         wide = data.to_dataframe().reset_index()
         keys = [c for c in wide.columns if c not in data.data_vars]
         frame = wide.melt(id_vars=keys, var_name="variable", value_name=values)
+        ranks["variable"] = {v: i for i, v in enumerate(data.data_vars)}
     elif isinstance(data, pd.DataFrame):
         frame = data
     else:
@@ -195,7 +218,8 @@ def paper_table(
         )
     wide = frame.pivot(index=rows, columns=cols, values=values)
     wide = wide.reindex(
-        index=_ordered(frame, rows, row_order), columns=_ordered(frame, cols, column_order)
+        index=_ordered(frame, rows, row_order, ranks),
+        columns=_ordered(frame, cols, column_order, ranks),
     )
     wide = wide.astype(float)
     labels = dict(labels or {})
@@ -212,18 +236,216 @@ def paper_table(
     )
 
 
-def _ordered(frame: pd.DataFrame, keys: list[str], order: Sequence[Any] | None) -> Any:
-    """Index values of ``keys`` in ``order`` first, then in order of appearance."""
+def _ordered(
+    frame: pd.DataFrame,
+    keys: list[str],
+    order: Sequence[Any] | None,
+    ranks: Mapping[str, Mapping[Any, int]],
+) -> Any:
+    """Index values of ``keys`` in ``order`` first, then in the order of the coordinates
+    (of a DataArray's or Dataset's dimensions and variables), else of appearance."""
     import pandas as pd
 
     seen = frame[keys].drop_duplicates()
     found = [tuple(r) if len(keys) > 1 else r[0] for r in seen.itertuples(index=False)]
+    if any(k in ranks for k in keys):
+
+        def rank(value: Any) -> tuple[int, ...]:
+            parts = value if len(keys) > 1 else (value,)
+            return tuple(ranks.get(k, {}).get(v, 0) for k, v in zip(keys, parts, strict=True))
+
+        found.sort(key=rank)  # stable: levels without a coordinate keep their appearance
     if order is not None:
         first = [v for v in order if v in set(found)]
         found = first + [v for v in found if v not in set(first)]
     if len(keys) > 1:
         return pd.MultiIndex.from_tuples(found, names=keys)
     return pd.Index(found, name=keys[0])
+
+
+def long_frame(
+    data: xr.DataArray | xr.Dataset,
+    dims: Sequence[str],
+    *,
+    variable: str = "variable",
+    values: str = "value",
+    dropna: bool = True,
+) -> pd.DataFrame:
+    """Long (tidy) data, a row per value, in the order of ``dims``.
+
+    The layout for a CSV file of full-precision values and the input of
+    :func:`paper_table`.
+
+    Parameters
+    ----------
+    data : xarray.DataArray or xarray.Dataset
+        The values; a Dataset's variables (of the same dimensions) become the
+        labels of a column ``variable``.
+    dims : sequence of str
+        Every dimension of ``data`` (and ``variable`` for a Dataset), slowest
+        first: the rows run over the last one fastest. They are the columns,
+        in this order, before ``values``.
+    variable : str
+        The name of the column of a Dataset's variable names.
+    values : str
+        The name of the column of the numbers.
+    dropna : bool
+        Leave out the rows whose value is NaN (values not available).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dims`` and ``values``; coordinates that are not dimensions
+        are left out.
+
+    Raises
+    ------
+    SchemaError
+        ``dims`` is not a reordering of the dimensions.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> from iocirc.report import long_frame
+    >>> ds = xr.Dataset({"ratio": ("region", [1.5, float("nan")]), "share": ("region", [2.0, 3.0])},
+    ...                 coords={"region": ["Jilin", "Liaoning"]})
+    >>> long_frame(ds, ["variable", "region"])
+      variable    region  value
+    0    ratio     Jilin    1.5
+    1    share     Jilin    2.0
+    2    share  Liaoning    3.0
+    """
+    import xarray as xr
+
+    if isinstance(data, xr.Dataset):
+        data = data.reset_coords(drop=True).to_dataarray(variable)
+    elif not isinstance(data, xr.DataArray):
+        raise ArgumentTypeError(
+            f"long_frame takes an xarray.DataArray or xarray.Dataset, not {type(data).__name__}"
+        )
+    order = [str(d) for d in dims]
+    if sorted(order) != sorted(str(d) for d in data.dims):
+        raise SchemaError(
+            f"long_frame: dims must name every dimension once, {sorted(map(str, data.dims))}; "
+            f"got {order}"
+        )
+    series = data.reset_coords(drop=True).transpose(*order).to_series()
+    frame = series.rename(values).reset_index()
+    if dropna:
+        frame = frame[frame[values].notna()].reset_index(drop=True)
+    return frame
+
+
+def compare_published(
+    reproduced: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    on: str | Sequence[str],
+    values: str = "value",
+) -> pd.DataFrame:
+    """Published values beside the reproduced ones: a row per published value.
+
+    Parameters
+    ----------
+    reproduced, published : pandas.DataFrame
+        Long data with the key columns ``on`` and the numbers in ``values``.
+    on : str or sequence of str
+        The columns that identify a value (``["region", "year", "metric"]``).
+    values : str
+        The column of the numbers in both.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``published`` in their order, with columns ``on``,
+        ``published``, ``reproduced`` (NaN where nothing was reproduced) and
+        ``difference`` (reproduced - published), and the other columns of
+        ``published``.
+
+    Raises
+    ------
+    SchemaError
+        A key column or ``values`` is missing, or ``reproduced`` has two
+        values for one key.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iocirc.report import compare_published
+    >>> ours = pd.DataFrame({"region": ["Jilin", "Liaoning"], "value": [1.2345, 2.0]})
+    >>> paper = pd.DataFrame({"region": ["Liaoning", "Jilin"], "value": [2.0, 1.23]})
+    >>> compare_published(ours, paper, on="region").round(4)
+         region  published  reproduced  difference
+    0  Liaoning       2.00      2.0000      0.0000
+    1     Jilin       1.23      1.2345      0.0045
+    """
+    keys = [on] if isinstance(on, str) else list(on)
+    for name, frame in (("reproduced", reproduced), ("published", published)):
+        lacking = [c for c in [*keys, values] if c not in frame.columns]
+        if lacking:
+            raise SchemaError(f"compare_published: {name} has no column(s) {lacking}")
+    if reproduced.duplicated(keys).any():
+        raise SchemaError(f"compare_published: reproduced has more than one value for a {keys}")
+    merged = published.merge(
+        reproduced[[*keys, values]], on=keys, how="left", suffixes=("_published", "")
+    )
+    merged = merged.rename(columns={f"{values}_published": "published", values: "reproduced"})
+    merged["difference"] = merged["reproduced"] - merged["published"]
+    return merged
+
+
+def comparison_summary(
+    comparison: pd.DataFrame, *, by: str, digits: int = 2, tolerance: float = 0.01
+) -> pd.DataFrame:
+    """How close a reproduction comes, per group of :func:`compare_published` rows.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Rows of :func:`compare_published` (several comparisons concatenated,
+        told apart by the column ``by``).
+    by : str
+        The column of the groups (``"table"``).
+    digits : int
+        The decimals of the published values.
+    tolerance : float
+        The difference still counted as close (one unit of the last digit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``by``: ``values`` (the number compared), ``equal_rounded``
+        (reproduced values that round to the published one), ``within``
+        (differences of at most ``tolerance``) and ``largest`` (the largest
+        absolute difference).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iocirc.report import comparison_summary
+    >>> rows = pd.DataFrame({"table": ["T1", "T1"], "published": [1.23, 2.0],
+    ...                      "reproduced": [1.2345, 2.006]})
+    >>> rows["difference"] = rows["reproduced"] - rows["published"]
+    >>> comparison_summary(rows, by="table").round(4)
+           values  equal_rounded  within  largest
+    table
+    T1          2              1       2    0.006
+    """
+    slack = 1e-9  # the published values are decimals: 0.01 in binary is not exactly 0.01
+    rows = {}
+    for name, group in comparison.groupby(by):
+        rounded = (group["reproduced"].round(digits) - group["published"]).abs() < slack
+        rows[name] = {
+            "values": len(group),
+            "equal_rounded": int(rounded.sum()),
+            "within": int((group["difference"].abs() <= tolerance + slack).sum()),
+            "largest": group["difference"].abs().max(),
+        }
+    import pandas as pd
+
+    summary = pd.DataFrame.from_dict(rows, orient="index")
+    summary.index.name = by
+    return summary
 
 
 # --------------------------------------------------------------------------- layout
@@ -467,6 +689,138 @@ def to_latex(table: PaperTable, *, label: str = "") -> str:
         ]
     lines.append("\\end{table}")
     return "\n".join(lines)
+
+
+#: The files :func:`write_tables` writes for a table ``name``, by format.
+FILE_NAMES: dict[str, str] = {"markdown": "{name}.md", "csv": "{name}.csv", "latex": "{name}.tex"}
+
+
+def write_tables(
+    tables: Mapping[str, PaperTable],
+    folder: str | Path,
+    *,
+    files: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Write each table as Markdown, CSV and LaTeX, in one layout.
+
+    Parameters
+    ----------
+    tables : mapping of str to PaperTable
+        The tables by name.
+    folder : str or pathlib.Path
+        Where to write (it must exist).
+    files : mapping, optional
+        The file name of each format, ``"{name}"`` standing for the table's
+        name: keys among ``"markdown"``, ``"csv"`` and ``"latex"`` (the formats
+        written). Default :data:`FILE_NAMES`.
+
+    Returns
+    -------
+    list of str
+        The names of the files written, table by table.
+
+    Raises
+    ------
+    SchemaError
+        An unknown format.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> from iocirc.report import paper_table, write_tables
+    >>> long = pd.DataFrame({"region": ["Jilin"], "metric": ["ratio"], "value": [1.5]})
+    >>> table = paper_table(long, index="region", columns="metric")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_tables({"t1": table}, folder, files={"markdown": "{name}.md",
+    ...                                                "csv": "{name}_paper.csv"})
+    ['t1.md', 't1_paper.csv']
+    """
+    files = dict(FILE_NAMES if files is None else files)
+    unknown = sorted(set(files) - set(FILE_NAMES))
+    if unknown:
+        raise SchemaError(f"write_tables: unknown format(s) {unknown}; known: {list(FILE_NAMES)}")
+    folder = Path(folder)
+    written = []
+    for name, table in tables.items():
+        for kind, pattern in files.items():
+            path = folder / pattern.format(name=name)
+            if kind == "csv":
+                to_csv(table, path)
+            else:
+                text = to_markdown(table) if kind == "markdown" else to_latex(table)
+                path.write_text(text + "\n", encoding="utf-8")
+            written.append(path.name)
+    return written
+
+
+def write_outputs(
+    folder: str | Path,
+    *,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+    texts: Mapping[str, str] | None = None,
+    tables: Mapping[str, PaperTable] | None = None,
+    table_files: Mapping[str, str] | None = None,
+    figures: Callable[[], Mapping[str, Any]] | None = None,
+    dpi: int = 120,
+    echo: bool = False,
+) -> list[str]:
+    """Write every output of a study to ``folder``: data, notes, paper tables and figures.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        Where to write (created if needed).
+    frames : mapping of str to pandas.DataFrame, optional
+        Long tables, each written to ``{name}.csv`` (no index, full precision).
+    texts : mapping of str to str, optional
+        Markdown texts, each written to ``{name}.md``.
+    tables : mapping of str to PaperTable, optional
+        Paper tables, written by :func:`write_tables`.
+    table_files : mapping, optional
+        The file names of the paper tables (see :func:`write_tables`).
+    figures : callable, optional
+        Returns the figures by name, each saved to ``{name}.png`` and closed; a
+        callable, so that nothing is drawn (nor matplotlib imported) without it.
+    dpi : int
+        Resolution of the PNG files.
+    echo : bool
+        Print the paper tables (Markdown) and texts, then the files written.
+
+    Returns
+    -------
+    list of str
+        The names of the files written, in that order: CSV, Markdown texts,
+        paper tables, figures.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> from iocirc.report import write_outputs
+    >>> long = pd.DataFrame({"region": ["Jilin"], "value": [1.5]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_outputs(folder, frames={"ratios": long}, texts={"notes": "Rounded."})
+    ['ratios.csv', 'notes.md']
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    frames, texts, tables = dict(frames or {}), dict(texts or {}), dict(tables or {})
+    for name, frame in frames.items():
+        frame.to_csv(out / f"{name}.csv", index=False)
+    for name, text in texts.items():
+        (out / f"{name}.md").write_text(text, encoding="utf-8")
+    written = [f"{name}.csv" for name in frames] + [f"{name}.md" for name in texts]
+    written += write_tables(tables, out, files=table_files) if tables else []
+    if figures is not None:
+        import matplotlib.pyplot as plt
+
+        for name, figure in figures().items():
+            figure.savefig(out / f"{name}.png", dpi=dpi)
+            plt.close(figure)
+            written.append(f"{name}.png")
+    if echo:
+        print("", *map(to_markdown, tables.values()), *texts.values(), sep="\n\n")
+        print(f"wrote {', '.join(written)} to {out}/")
+    return written
 
 
 def __dir__() -> list[str]:  # dir() and tab completion list the public names only

@@ -8,10 +8,12 @@ report) and whether negative values are (``total_output``: never); infinite
 values are never allowed; every monetary variable is in the table's
 ``currency_unit``; labels are unique and no dimension of the schema is empty.
 
-On numpy-backed data the checks run at once. On dask-backed data they become a
-task in front of every chunk (:func:`xarray.map_blocks`), so that nothing is
-computed when a function builds its result, and the error is raised when the
-result is computed.
+On numpy-backed data the checks run at once. On dask-backed data each becomes a
+step of every chunk (:func:`dask.array.map_blocks` on the raw array, which dask
+fuses with the computation that reads the chunk: no extra pass, no extra
+memory), so that nothing is computed when a function builds its result, and the
+error is raised when the result is computed. The message then names the first
+bad cells of the chunk that holds them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -28,6 +30,7 @@ import xarray as xr
 from iocirc._core.positions import describe
 from iocirc.errors import ArgumentError, ChoiceError, SchemaError, UnitError
 from iocirc.schema import VARIABLES
+from iocirc.units import parse_unit
 
 #: The largest absolute value a table may hold (world GDP is about 1e14 USD; sums of squares
 #: of larger values overflow float64).
@@ -46,6 +49,60 @@ __all__ = [
 ]
 
 
+class _Labels:
+    """The labels of a DataArray (its index coordinates and the numpy-backed 1-D coordinates
+    along its dimensions), to label one chunk of it inside a dask task."""
+
+    def __init__(self, da: xr.DataArray) -> None:
+        self.dims = tuple(da.dims)
+        self.coords: dict[Hashable, tuple[Hashable, np.ndarray]] = {}
+        for name, coord in da.coords.items():
+            if coord.ndim == 1 and coord.dims[0] in self.dims and coord.chunks is None:
+                self.coords[name] = (coord.dims[0], np.asarray(coord.values))
+
+    def block(self, data: np.ndarray, location: list[tuple[int, int]] | None) -> xr.DataArray:
+        """``data``, the chunk at ``location`` (dask's ``array-location``), labelled."""
+        coords = {}
+        for name, (dim, values) in self.coords.items():
+            axis = self.dims.index(dim)
+            part = values if location is None else values[slice(*location[axis])]
+            if len(part) == data.shape[axis]:
+                coords[name] = (dim, part)
+        return xr.DataArray(data, dims=self.dims, coords=coords)
+
+
+def _lazy_labels(da: xr.DataArray) -> Any:
+    """The labels of ``da`` as one dask key (not copied into every task of the graph).
+
+    The key is a token of the data's name and the labels, so that checking the same data
+    twice gives the same graph (xarray then sees equal coordinates without computing)."""
+    import dask
+    from dask.base import tokenize
+
+    labels = _Labels(da)
+    token = tokenize(getattr(da.data, "name", None), labels.dims, labels.coords)
+    return dask.delayed(labels, name=f"labels-{token}")
+
+
+def _location(block_info: dict[Any, Any] | None, arg: int) -> list[tuple[int, int]] | None:
+    if not block_info or arg not in block_info:
+        return None
+    return list(block_info[arg]["array-location"])
+
+
+def _clean(data: np.ndarray, *, nan_allowed: bool, nonnegative: bool) -> bool:
+    """True if ``data`` certainly passes: finite, within +-MAX_ABS, non-negative if asked.
+
+    Two passes (min and max, which NaN propagates through) and no temporary arrays; a
+    ``False`` sends the data to the full check, which names the cells."""
+    low, high = float(np.min(data)), float(np.max(data))
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    if max(-low, high) > MAX_ABS:
+        return False
+    return not (nonnegative and low < 0)
+
+
 def _problem(var: xr.DataArray, name: str) -> str | None:
     """What is wrong with the values of the table variable ``name``, or None."""
     spec = VARIABLES.get(name)
@@ -55,6 +112,9 @@ def _problem(var: xr.DataArray, name: str) -> str | None:
     if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
         return f"holds {data.dtype} data; expected real numbers (float64)"
     data = data.astype(float, copy=False)
+    nonnegative = spec is not None and spec.nonnegative
+    if _clean(data, nan_allowed=False, nonnegative=nonnegative):
+        return None
     null = np.isnan(data)
     if null.any():
         if spec is not None and spec.nan_allowed and "sector" in var.dims:
@@ -80,7 +140,7 @@ def _problem(var: xr.DataArray, name: str) -> str | None:
             f"is {data[huge].flat[0]:.3g} at {describe(var, huge)}, beyond {MAX_ABS:g}: sums "
             "and products of such values overflow to infinity (a unit or parsing error?)"
         )
-    if spec is not None and spec.nonnegative:
+    if spec is not None and nonnegative:
         negative = data < 0
         if negative.any():
             return f"is negative at {describe(var, negative)}; {spec.long_name} cannot be negative"
@@ -92,6 +152,41 @@ def _raise_if_bad(var: xr.DataArray, name: str, purpose: str) -> xr.DataArray:
     if problem is not None:
         raise SchemaError(f"{purpose}: variable {name!r} {problem}")
     return var
+
+
+def _checked_values_chunk(
+    data: np.ndarray,
+    labels: _Labels,
+    name: str,
+    purpose: str,
+    block_info: dict[Any, Any] | None = None,
+) -> np.ndarray:
+    spec = VARIABLES.get(name)
+    if _plainly_fine(data, nonnegative=spec is not None and spec.nonnegative):
+        return data  # the usual case: no labelled copy of the chunk is made
+    _raise_if_bad(labels.block(data, _location(block_info, 0)), name, purpose)
+    return data
+
+
+def _plainly_fine(data: np.ndarray, *, nonnegative: bool) -> bool:
+    """True if the chunk ``data`` certainly passes (without NaN; see :func:`_clean`)."""
+    if data.size == 0:
+        return True
+    if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
+        return False
+    return _clean(data, nan_allowed=False, nonnegative=nonnegative)
+
+
+def _lazily(var: xr.DataArray, func: Callable[..., np.ndarray], *args: Any) -> xr.DataArray:
+    """``var`` with ``func(chunk, labels, *args)`` run on every chunk when it is computed.
+
+    ``func`` returns the chunk itself (or raises): a blockwise step that dask fuses with
+    whatever reads the chunk."""
+    data = var.data
+    checked = data.map_blocks(
+        func, _lazy_labels(var), *args, dtype=data.dtype, meta=getattr(data, "_meta", None)
+    )
+    return var.copy(deep=False, data=checked)
 
 
 def check_values(ds: xr.Dataset, names: Iterable[str] | None = None, *, purpose: str) -> xr.Dataset:
@@ -115,7 +210,7 @@ def check_values(ds: xr.Dataset, names: Iterable[str] | None = None, *, purpose:
         if var.chunks is None:
             _raise_if_bad(var, name, purpose)
         else:
-            lazy[name] = xr.map_blocks(_raise_if_bad, var, args=(name, purpose), template=var)
+            lazy[name] = _lazily(var, _checked_values_chunk, name, purpose)
     return ds.assign(lazy) if lazy else ds
 
 
@@ -137,14 +232,23 @@ def check_labels(ds: xr.Dataset | xr.DataArray, dims: Iterable[str], *, purpose:
                 )
 
 
-def check_units(ds: xr.Dataset, *, purpose: str, required: bool = True) -> None:
+def check_units(
+    ds: xr.Dataset,
+    *,
+    purpose: str,
+    required: bool = True,
+    variables: Iterable[str] | None = None,
+) -> None:
     """Every monetary variable of the schema that ``ds`` has is in ``ds.attrs["currency_unit"]``.
 
-    Without a ``currency_unit`` attribute, an error if ``required``, else the
-    variables' own ``units`` must agree with each other.
+    Units are compared as :func:`iocirc.units.parse_unit` reads them, so ``"万元"``
+    and ``"10^4 CNY"`` are the same unit; a spelling it does not know must match
+    exactly. Without a ``currency_unit`` attribute, an error if ``required``, else
+    the variables' own ``units`` must agree with each other. ``variables`` are the
+    monetary variables to compare (default: those of :data:`iocirc.schema.VARIABLES`).
     """
     unit = ds.attrs.get("currency_unit")
-    present = [n for n in VARIABLES if n in ds.data_vars]
+    present = [n for n in (VARIABLES if variables is None else variables) if n in ds.data_vars]
     if unit is None:
         if required:
             raise UnitError(
@@ -152,19 +256,32 @@ def check_units(ds: xr.Dataset, *, purpose: str, required: bool = True) -> None:
                 "ds.attrs['currency_unit'] = '10^4 CNY' for the official tables"
             )
         given = {n: ds[n].attrs.get("units") for n in present if "units" in ds[n].attrs}
-        if len(set(map(str, given.values()))) > 1:
+        first = next(iter(given.values()), None)
+        if any(not _same_unit(u, first) for u in given.values()):
             raise UnitError(
                 f"{purpose}: the variables are in different units {given}; all monetary "
                 "variables must share one (convert them and set their 'units' attributes)"
             )
         return
     for name in present:
-        if ds[name].attrs.get("units") != unit:
+        if not _same_unit(ds[name].attrs.get("units"), unit):
             raise UnitError(
                 f"{purpose}: variable {name!r} has units {ds[name].attrs.get('units')!r} but "
                 f"the table's currency_unit is {unit!r}; all monetary variables must share it "
                 "(convert the variable and set its 'units' attribute)"
             )
+
+
+def _same_unit(a: object, b: object) -> bool:
+    """Whether two ``units`` attributes name the same unit (the same scale and currency)."""
+    if a == b:
+        return True
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    try:
+        return parse_unit(a) == parse_unit(b)
+    except UnitError:
+        return False
 
 
 def finite_number(value: Any, name: str, *, positive: bool = False, minimum: float = 0.0) -> float:
@@ -193,6 +310,8 @@ def _array_problem(var: xr.DataArray, what: str, nonnegative: bool, allow_nan: b
     if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
         raise SchemaError(f"{what} hold {data.dtype} data; expected real numbers")
     data = data.astype(float, copy=False)
+    if _clean(data, nan_allowed=allow_nan, nonnegative=nonnegative):
+        return
     if not allow_nan and np.isnan(data).any():
         raise SchemaError(f"{what} have NaN at {describe(var, np.isnan(data))}")
     if np.isinf(data).any():
@@ -203,11 +322,17 @@ def _array_problem(var: xr.DataArray, what: str, nonnegative: bool, allow_nan: b
         )
 
 
-def _checked_block(
-    var: xr.DataArray, what: str, nonnegative: bool, allow_nan: bool
-) -> xr.DataArray:
-    _array_problem(var, what, nonnegative, allow_nan)
-    return var
+def _checked_array_chunk(
+    data: np.ndarray,
+    labels: _Labels,
+    what: str,
+    nonnegative: bool,
+    allow_nan: bool,
+    block_info: dict[Any, Any] | None = None,
+) -> np.ndarray:
+    if not _plainly_fine(data, nonnegative=nonnegative):
+        _array_problem(labels.block(data, _location(block_info, 0)), what, nonnegative, allow_nan)
+    return data
 
 
 def check_array(
@@ -218,10 +343,12 @@ def check_array(
     if da.chunks is None:
         _array_problem(da, what, nonnegative, allow_nan)
         return da
-    return xr.map_blocks(_checked_block, da, args=(what, nonnegative, allow_nan), template=da)
+    return _lazily(da, _checked_array_chunk, what, nonnegative, allow_nan)
 
 
-def check_choice(name: str, value: object, choices: Iterable[str]) -> None:
+def check_choice(
+    name: str, value: object, choices: Iterable[str], *, purpose: str | None = None
+) -> None:
     """Refuse ``value`` unless it is one of ``choices``: the one error for a bad option.
 
     Raises
@@ -232,7 +359,8 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> None:
     """
     choices = tuple(choices)
     if not isinstance(value, str) or value not in choices:
-        raise ChoiceError(f"unknown {name} {value!r}; choose one of {list(choices)}")
+        where = f"{purpose}: " if purpose else ""
+        raise ChoiceError(f"{where}unknown {name} {value!r}; choose one of {list(choices)}")
 
 
 def check_year(year: object, known: Iterable[int], what: str) -> int:
@@ -260,9 +388,9 @@ def ensure(
 
     ``bad`` has some or all of the dimensions of ``values``; the message names
     its labels (up to five positions). On numpy data the check runs now. On
-    dask data it becomes a task in front of every chunk (:func:`xarray.map_blocks`),
-    so nothing is computed here and the error (or warning) comes when the result
-    is computed.
+    dask data it becomes a step of every chunk (:func:`dask.array.blockwise`, fused
+    with what reads the chunk), so nothing is computed here and the error (or
+    warning) comes when the result is computed, naming the positions of the chunk.
     """
     extra = [d for d in bad.dims if d not in values.dims]
     if extra:
@@ -273,22 +401,58 @@ def ensure(
         return values
     if values.chunks is None:
         values = values.chunk({d: bad.chunksizes[d] for d in bad.dims})
-    return xr.map_blocks(
-        _ensure_block,
-        values,
-        args=(bad, message, action, error, warning),
-        template=values,
+    import dask.array as dsa
+
+    axes = tuple(values.dims.index(d) for d in bad.dims)  # increasing: bad is transposed
+    flags = bad.data
+    if bad.chunks is None:
+        flags = dsa.from_array(
+            np.asarray(flags), chunks=tuple(values.chunksizes[d] for d in bad.dims)
+        )
+    if bad.ndim < values.ndim:  # size-1 axes where bad lacks a dimension: map_blocks broadcasts
+        flags = flags[tuple(slice(None) if i in axes else None for i in range(values.ndim))]
+    checked = values.data.map_blocks(
+        _ensure_chunk,
+        flags,
+        _lazy_labels(bad),
+        message,
+        action,
+        error,
+        warning,
+        axes,
+        dtype=values.dtype,
+        meta=getattr(values.data, "_meta", None),
     )
+    return values.copy(deep=False, data=checked)
+
+
+def _ensure_chunk(
+    values: np.ndarray,
+    flags: np.ndarray,
+    labels: _Labels,
+    message: Callable[[str], str],
+    action: str,
+    error: type[Exception],
+    warning: type[Warning],
+    axes: tuple[int, ...],
+    block_info: dict[Any, Any] | None = None,
+) -> np.ndarray:
+    if np.any(flags):
+        flags = np.asarray(flags, dtype=bool).reshape([flags.shape[i] for i in axes])
+        where = _location(block_info, 0)
+        location = None if where is None else [where[i] for i in axes]
+        _ensure_block(values, labels.block(flags, location), message, action, error, warning)
+    return values
 
 
 def _ensure_block(
-    values: xr.DataArray,
+    values: Any,
     bad: xr.DataArray,
     message: Callable[[str], str],
     action: str,
     error: type[Exception],
     warning: type[Warning],
-) -> xr.DataArray:
+) -> Any:
     flags = np.asarray(bad, dtype=bool)
     if flags.any():
         text = message(describe(bad, flags, limit=5))

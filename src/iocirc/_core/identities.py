@@ -145,23 +145,45 @@ def flow_weights(final_use: xr.DataArray) -> xr.DataArray:
 
     The choice of flows depends on which flows a region reports (non-NaN), so
     regions with different splits stacked together are each counted once.
+    Lazy on dask data: one step per chunk of ``final_use``, computed with it.
     """
-    flows = [str(f) for f in final_use.indexes["flow"]]
-    reported = final_use.notnull().all("sector")
-    other_dims = [d for d in reported.dims if d != "flow"]
-    reported = reported.transpose(*other_dims, "flow")
-    flags = np.asarray(reported.values, dtype=bool).reshape(-1, len(flows))
-    weights = np.zeros(flags.shape, dtype=float)
-    cache: dict[tuple[bool, ...], np.ndarray] = {}
-    for i, row in enumerate(flags):
-        key = tuple(bool(b) for b in row)
-        if key not in cache:
-            signs = flow_signs(f for f, ok in zip(flows, key, strict=True) if ok)
-            cache[key] = np.array([signs.get(f, 0.0) for f in flows], float)
-        weights[i] = cache[key]
-    return xr.DataArray(
-        weights.reshape(reported.shape), dims=reported.dims, coords={"flow": flows}
-    ).assign_coords({d: reported[d] for d in other_dims if d in reported.coords})
+    flows = tuple(str(f) for f in final_use.indexes["flow"])
+    other_dims = [d for d in final_use.dims if d not in ("sector", "flow")]
+    ordered = final_use.transpose(*other_dims, "sector", "flow")
+    data = ordered.data
+    if final_use.chunks is None:
+        weights = _FlowWeights(flows)(np.asarray(data))
+    else:  # one blockwise step per chunk (fused with what reads final use)
+        if len(data.chunks[-1]) > 1 or len(data.chunks[-2]) > 1:
+            data = data.rechunk({data.ndim - 2: -1, data.ndim - 1: -1})
+        weights = data.map_blocks(
+            _FlowWeights(flows),
+            drop_axis=data.ndim - 2,
+            dtype=float,
+            meta=np.empty((0,) * (data.ndim - 1)),
+        )
+    coords = {d: ordered[d].values for d in other_dims if d in ordered.indexes}
+    return xr.DataArray(weights, dims=(*other_dims, "flow"), coords={**coords, "flow": list(flows)})
+
+
+class _FlowWeights:
+    """``flow_signs`` of the flows each region reports, vectorised: one look-up per pattern."""
+
+    def __init__(self, flows: tuple[str, ...]) -> None:
+        self.flows = flows
+
+    def __call__(self, final_use: np.ndarray) -> np.ndarray:
+        n = len(self.flows)
+        reported = ~np.isnan(np.asarray(final_use, dtype=float)).any(axis=-2)  # (..., flow)
+        flags = reported.reshape(-1, n)
+        if not flags.size:
+            return np.zeros(reported.shape)
+        patterns, inverse = np.unique(flags, axis=0, return_inverse=True)
+        table = np.zeros((len(patterns), n))
+        for k, row in enumerate(patterns):
+            signs = flow_signs(f for f, ok in zip(self.flows, row, strict=True) if ok)
+            table[k] = [signs.get(f, 0.0) for f in self.flows]
+        return table[inverse.reshape(-1)].reshape(reported.shape)
 
 
 def check_identities(

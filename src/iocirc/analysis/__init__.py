@@ -88,8 +88,8 @@ one-line wrapper over one of them.
 
 All functions take a table (see :mod:`iocirc.schema`) and return new
 :class:`xarray.DataArray` or :class:`xarray.Dataset` objects; they keep extra
-dimensions (``year``, ``scenario``) and work lazily on dask-backed tables
-(apart from the check of :math:`m`, which computes the shares). They check the
+dimensions (``year``, ``scenario``) and work lazily on dask-backed tables (see
+below). They check the
 table's structure and values, not its balance (call :func:`iocirc.validate` for
 that): NaN where the schema does not allow it, infinite values, negative output,
 units that differ between variables and duplicated labels are a
@@ -101,6 +101,23 @@ reciprocal condition number is below ``1e-10`` gives a
 :class:`~iocirc.errors.ConditioningWarning`.
 Linear systems are solved by LU factorisation, once per region; no inverse is
 formed except by :func:`leontief_inverse` and :func:`ghosh_inverse`.
+
+Dask-backed tables
+------------------
+On a table chunked along ``region`` (and extra dimensions such as ``year``) nothing is
+computed when a function is called: the result is a graph of a few fused steps per chunk
+(the value checks, the shares, one LU factorisation per region of the chunk and its
+solves), with the table's chunks kept (no rechunking), so that memory stays within a few
+chunks however long the panel. What numpy tables report at the call comes when the result
+is computed, for the chunk concerned: the :class:`~iocirc.errors.SchemaError` for NaN,
+infinite or negative values (bad input is refused, never computed on), the
+:class:`~iocirc.errors.ConventionWarning` for shares outside [0, 1] (one per chunk, counting
+that chunk's region-sectors), a :class:`~iocirc.errors.ModelError` for a singular system
+and the :class:`~iocirc.errors.MissingFlowError` of the local model for regions reporting
+only a net outflow. Which flows each region reports (NaN) is known only then too, so the
+results list every source of final demand the table's flows can give: a source no region
+reports is NaN throughout (a numpy table leaves it out), and ``other`` is listed whenever
+supplies may be charged to it.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from iocirc._core.docs import fill_doc
 from iocirc.analysis._model import (
     _DIMLESS,
     DEFAULT_CONVENTION,
@@ -18,6 +19,7 @@ from iocirc.analysis._model import (
 from iocirc.analysis._object import model as _build
 
 
+@fill_doc
 def technical_coefficients(ds: xr.Dataset) -> xr.DataArray:
     """Technical input coefficients :math:`A = Z \\hat{x}^{-1}`.
 
@@ -53,6 +55,7 @@ def technical_coefficients(ds: xr.Dataset) -> xr.DataArray:
     return _finish(a, ds, "technical coefficients", _DIMLESS, name="technical_coefficients")
 
 
+@fill_doc
 def local_coefficients(
     ds: xr.Dataset, *, convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -63,9 +66,7 @@ def local_coefficients(
     ds : xarray.Dataset
         A regional IO table reporting imports and inflows (all vintages but
         the 2002 net-outflow tables).
-    convention : {"total_use", "local_use"}
-        How the share :math:`m` supplied from outside is defined (see
-        :func:`outside_supply_share` and the module documentation).
+    {convention}
 
     Returns
     -------
@@ -76,7 +77,8 @@ def local_coefficients(
     Warns
     -----
     ConventionWarning
-        When :math:`m` falls outside [0, 1], naming the region and sector.
+        When :math:`m` falls outside [0, 1], naming the region and sector (on a
+        dask-backed table when the result is computed, once per chunk concerned).
 
     Notes
     -----
@@ -94,6 +96,7 @@ def local_coefficients(
     return _build(ds, kind="local", convention=convention).local_coefficients()
 
 
+@fill_doc
 def outside_supply_share(
     ds: xr.Dataset, *, convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -116,7 +119,8 @@ def outside_supply_share(
     Warns
     -----
     ConventionWarning
-        When :math:`m` falls outside [0, 1], naming the region and sector.
+        When :math:`m` falls outside [0, 1], naming the region and sector (on a
+        dask-backed table when the result is computed, once per chunk concerned).
 
     Notes
     -----
@@ -142,6 +146,7 @@ def outside_supply_share(
     return _build(ds, kind="local", convention=convention).outside_supply_share()
 
 
+@fill_doc
 def allocation_coefficients(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -154,8 +159,7 @@ def allocation_coefficients(
     kind : {"local", "total"}
         ``"local"``: sales of locally produced output, :math:`\\hat{x}^{-1}
         (I - \\hat{m}) Z`; ``"total"``: of all intermediate use.
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {convention}
 
     Returns
     -------

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import xarray as xr
 
+from iocirc._core.docs import fill_doc
 from iocirc.analysis._model import (
     DEFAULT_CONVENTION,
     Convention,
@@ -14,6 +15,7 @@ from iocirc.analysis._model import (
 from iocirc.analysis._object import model as _build
 
 
+@fill_doc
 def hypothetical_extraction(
     ds: xr.Dataset,
     sectors: Sequence[str] | None = None,
@@ -29,10 +31,8 @@ def hypothetical_extraction(
         A regional IO table.
     sectors : sequence of str, optional
         Sectors to extract (default: every sector).
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from iocirc._core.docs import fill_doc
 from iocirc.analysis._model import (
     DEFAULT_CONVENTION,
     Convention,
@@ -12,6 +13,7 @@ from iocirc.analysis._model import (
 from iocirc.analysis._object import model as _build
 
 
+@fill_doc
 def ghosh_inverse(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -21,10 +23,8 @@ def ghosh_inverse(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        Model (see :func:`allocation_coefficients`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -52,6 +52,7 @@ def ghosh_inverse(
     return _build(ds, kind=kind, convention=convention).ghosh_inverse()
 
 
+@fill_doc
 def ghosh_output(
     ds: xr.Dataset,
     primary_inputs: xr.DataArray | None = None,
@@ -71,10 +72,8 @@ def ghosh_output(
         :math:`w_j = x_j - \\sum_i (1 - m_i) Z_{ij}` (value added, plus
         imported intermediate inputs with ``kind="local"``), which reproduces
         the table's output.
-    kind : {"local", "total"}
-        Model (see :func:`allocation_coefficients`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------

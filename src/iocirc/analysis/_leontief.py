@@ -9,6 +9,7 @@ from typing import Literal
 
 import xarray as xr
 
+from iocirc._core.docs import fill_doc
 from iocirc.analysis._model import (
     DEFAULT_CONVENTION,
     Convention,
@@ -17,6 +18,7 @@ from iocirc.analysis._model import (
 from iocirc.analysis._object import model as _build
 
 
+@fill_doc
 def final_demand_by_source(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -30,8 +32,7 @@ def final_demand_by_source(
         ``"local"``: the locally supplied part of each final use (see the
         module documentation). ``"total"``: the final uses as reported, with
         imports and inflows as sources of negative demand.
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {convention}
 
     Returns
     -------
@@ -63,6 +64,7 @@ def final_demand_by_source(
     return _build(ds, kind=kind, convention=convention).final_demand()
 
 
+@fill_doc
 def leontief_inverse(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -72,11 +74,8 @@ def leontief_inverse(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        ``"local"``: of the local coefficients :math:`A^l`; ``"total"``: of the
-        technical coefficients :math:`A`.
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -90,7 +89,9 @@ def leontief_inverse(
         If :math:`I - A` of a region is singular or not productive (a
         :class:`numpy.linalg.LinAlgError` too), naming the region.
     iocirc.errors.SchemaError
-        NaN, infinite or negative values where the schema forbids them.
+        NaN, infinite or negative values where the schema forbids them (on a
+        dask-backed table when the result is computed: building it computes
+        nothing; see :mod:`iocirc.analysis`).
 
     Notes
     -----
@@ -114,6 +115,7 @@ def leontief_inverse(
     return _build(ds, kind=kind, convention=convention).inverse()
 
 
+@fill_doc
 def leontief_output(
     ds: xr.Dataset,
     final_demand: xr.DataArray | None = None,
@@ -133,10 +135,8 @@ def leontief_output(
         terms: local final demand with ``kind="local"``. Default: the
         table's own (:func:`final_demand_by_source` summed over sources),
         which reproduces the table's output.
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -160,6 +160,7 @@ def leontief_output(
     return _build(ds, kind=kind, convention=convention).output(final_demand)
 
 
+@fill_doc
 def output_multipliers(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -169,10 +170,8 @@ def output_multipliers(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -198,6 +197,7 @@ def output_multipliers(
     return _build(ds, kind=kind, convention=convention).multipliers()
 
 
+@fill_doc
 def value_added_multipliers(
     ds: xr.Dataset,
     *,
@@ -211,10 +211,8 @@ def value_added_multipliers(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
     by_component : bool
         Split by value-added component (compensation, taxes, ...), adding the
         ``va_component`` dimension.
@@ -245,6 +243,7 @@ def value_added_multipliers(
     )
 
 
+@fill_doc
 def induced_effects(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.Dataset:
@@ -257,11 +256,8 @@ def induced_effects(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        ``"local"``: the model of local production (see the module
-        documentation); ``"total"``: technical coefficients.
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -308,6 +304,7 @@ def induced_effects(
     return _build(ds, kind=kind, convention=convention).induced()
 
 
+@fill_doc
 def output_by_demand_source(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.DataArray:
@@ -317,10 +314,8 @@ def output_by_demand_source(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        Model (see :func:`final_demand_by_source`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -345,6 +340,7 @@ def output_by_demand_source(
     return _build(ds, kind=kind, convention=convention).output_by_source()
 
 
+@fill_doc
 def value_added_by_demand_source(
     ds: xr.Dataset,
     *,
@@ -363,10 +359,8 @@ def value_added_by_demand_source(
         where the value added is generated, :math:`\\hat{v} L f_s`.
         ``"product"``: by the product whose final demand induces it,
         :math:`(v' L) \\circ f_s`.
-    kind : {"local", "total"}
-        Model (see :func:`final_demand_by_source`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -396,6 +390,7 @@ def value_added_by_demand_source(
     return _build(ds, kind=kind, convention=convention).value_added_by_source(by=by)
 
 
+@fill_doc
 def circulation_value_added_share(
     ds: xr.Dataset, *, convention: Convention = DEFAULT_CONVENTION
 ) -> xr.Dataset:
@@ -409,8 +404,7 @@ def circulation_value_added_share(
     ----------
     ds : xarray.Dataset
         A regional IO table reporting imports and inflows.
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside.
+    {convention}
 
     Returns
     -------

@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from iocirc._core import user_stacklevel
+from iocirc.analysis._blocks import apply
 from iocirc.analysis._model import _columns_to_rows, _Model
 from iocirc.errors import ConditioningWarning, ModelError
 
@@ -23,7 +24,9 @@ class _LazyLapack:
     def __getattr__(self, name: str) -> Any:
         from scipy.linalg import lapack as module
 
-        return getattr(module, name)
+        function = getattr(module, name)
+        setattr(self, name, function)  # found here from now on: no import per call
+        return function
 
 
 lapack = _LazyLapack()
@@ -79,22 +82,17 @@ def _apply_solve(
     args: list[xr.DataArray] = [model.z, model.x, model.keep]
     in_core: list[list[Hashable]] = [["sector", "sector_to"], ["sector"], ["sector"]]
     out_core: list[list[Hashable]] = []
-    drop: list[str] = []
+    # A single vector (dim None) goes to the kernel as it is, which adds its axis: no dask
+    # step to expand and squeeze it.
     if rhs is not None:
-        if rhs_dim is None:
-            rhs, rhs_dim = rhs.expand_dims("_rhs", axis=-1), "_rhs"
-            drop.append("_rhs")
         args.append(rhs)
-        in_core.append(["sector", rhs_dim])
-        out_core.append(["sector", rhs_dim])
+        in_core.append(["sector"] if rhs_dim is None else ["sector", rhs_dim])
+        out_core.append(["sector"] if rhs_dim is None else ["sector", rhs_dim])
     if lhs is not None:
-        if lhs_dim is None:
-            lhs, lhs_dim = lhs.expand_dims("_lhs", axis=-1), "_lhs"
-            drop.append("_lhs")
         args.append(lhs)
-        in_core.append([lhs_dim, "sector"])
-        out_core.append([lhs_dim, "sector_to"])
-    kernel = _SolveKernel(rhs is not None, lhs is not None, ghosh)
+        in_core.append(["sector"] if lhs_dim is None else [lhs_dim, "sector"])
+        out_core.append(["sector_to"] if lhs_dim is None else [lhs_dim, "sector_to"])
+    kernel = _SolveKernel(rhs is not None, lhs is not None, ghosh, rhs_dim is None, lhs_dim is None)
     result = _labelled_call(
         kernel,
         args,
@@ -102,14 +100,11 @@ def _apply_solve(
         {
             "input_core_dims": in_core,
             "output_core_dims": out_core,
-            "dask": "parallelized",
             "output_dtypes": [float] * len(out_core),
-            "dask_gufunc_kwargs": {"allow_rechunk": True},
         },
         ghosh,
     )
     outputs = list(result) if isinstance(result, tuple) else [result]
-    outputs = [o.squeeze([d for d in drop if d in o.dims], drop=True) for o in outputs]
     empty = xr.DataArray()
     right = outputs.pop(0) if rhs is not None else empty
     left = outputs.pop(0) if lhs is not None else empty
@@ -137,16 +132,44 @@ def _solve_stacked(
 class _SolveKernel:
     """Factorise ``I - A`` (or ``I - B``) of each region once; solve on both sides."""
 
-    def __init__(self, has_rhs: bool, has_lhs: bool, ghosh: bool) -> None:
+    def __init__(
+        self,
+        has_rhs: bool,
+        has_lhs: bool,
+        ghosh: bool,
+        rhs_vector: bool = False,
+        lhs_vector: bool = False,
+    ) -> None:
         self.has_rhs = has_rhs
         self.has_lhs = has_lhs
         self.ghosh = ghosh
+        self.rhs_vector = rhs_vector
+        self.lhs_vector = lhs_vector
 
     def __call__(
         self, z: np.ndarray, x: np.ndarray, keep: np.ndarray, *extra: np.ndarray
     ) -> np.ndarray | tuple[np.ndarray, ...]:
         rhs = extra[0] if self.has_rhs else None
         lhs = extra[-1] if self.has_lhs else None
+        if rhs is not None and self.rhs_vector:
+            rhs = rhs[..., np.newaxis]
+        if lhs is not None and self.lhs_vector:
+            lhs = lhs[..., np.newaxis, :]
+        outputs = self._solve(z, x, keep, rhs, lhs)
+        if self.rhs_vector and rhs is not None:
+            outputs[0] = outputs[0][..., 0]
+        if self.lhs_vector and lhs is not None:
+            outputs[-1] = outputs[-1][..., 0, :]
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    def _solve(
+        self,
+        z: np.ndarray,
+        x: np.ndarray,
+        keep: np.ndarray,
+        rhs: np.ndarray | None,
+        lhs: np.ndarray | None,
+    ) -> list[np.ndarray]:
         n = z.shape[-1]
         shapes = [z.shape[:-2], x.shape[:-1], keep.shape[:-1]]
         if rhs is not None:
@@ -173,7 +196,7 @@ class _SolveKernel:
                 out_r[idx] = _solve_m(lu, perm, rhs_b[idx])
             if lhs is not None:
                 out_l[idx] = _solve_m_transposed(lu, perm, lhs_b[idx].T).T
-        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+        return outputs
 
 
 class _Unsolvable(ModelError):
@@ -229,7 +252,7 @@ def _labelled_call(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", _IllConditioned)
         try:
-            result = xr.apply_ufunc(kernel, *args, **options)
+            result = apply(kernel, *args, **options)
         except _Unsolvable as err:
             raise ModelError(f"{where(err.idx)}: I - {which} {err.text}") from None
     for w in caught:
@@ -386,9 +409,7 @@ def _inverse(model: _Model, *, ghosh: bool = False) -> xr.DataArray:
             "kwargs": {"ghosh": ghosh},
             "input_core_dims": in_core,
             "output_core_dims": [["sector", "sector_to"]],
-            "dask": "parallelized",
             "output_dtypes": [float],
-            "dask_gufunc_kwargs": {"allow_rechunk": True},
         },
         ghosh,
     )

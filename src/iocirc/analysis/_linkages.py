@@ -6,6 +6,7 @@ from typing import Literal
 
 import xarray as xr
 
+from iocirc._core.docs import fill_doc
 from iocirc.analysis._model import (
     DEFAULT_CONVENTION,
     Convention,
@@ -14,6 +15,7 @@ from iocirc.analysis._model import (
 from iocirc.analysis._object import model as _build
 
 
+@fill_doc
 def backward_linkages(
     ds: xr.Dataset,
     *,
@@ -27,10 +29,8 @@ def backward_linkages(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
     normalize : bool
         Divide by the mean over sectors (the index, above 1 for a sector
         that pulls more than average), or return the output multipliers.
@@ -56,6 +56,7 @@ def backward_linkages(
     return _build(ds, kind=kind, convention=convention).backward_linkages(normalize=normalize)
 
 
+@fill_doc
 def forward_linkages(
     ds: xr.Dataset,
     *,
@@ -76,10 +77,8 @@ def forward_linkages(
         Miller and Blair, 2009, section 12.2). ``"leontief"``: :math:`L 1`,
         Rasmussen's sensitivity of dispersion (output of the sector needed
         when final demand for every sector rises by one).
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
     normalize : bool
         Divide by the mean over sectors.
 
@@ -106,6 +105,7 @@ def forward_linkages(
     )
 
 
+@fill_doc
 def linkages(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> xr.Dataset:
@@ -115,10 +115,8 @@ def linkages(
     ----------
     ds : xarray.Dataset
         A regional IO table.
-    kind : {"local", "total"}
-        Model (see :func:`leontief_inverse`).
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------

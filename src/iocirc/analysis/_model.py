@@ -7,7 +7,7 @@ constants and conventions, and the helpers that check tables and label results.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, get_args
@@ -15,7 +15,16 @@ from typing import Any, Literal, get_args
 import numpy as np
 import xarray as xr
 
-from iocirc._core import check_array, check_labels, check_table, flow_weights, user_stacklevel
+from iocirc._core import (
+    check_array,
+    check_labels,
+    check_table,
+    ensure,
+    flow_signs,
+    flow_weights,
+    user_stacklevel,
+)
+from iocirc.analysis._blocks import apply
 from iocirc.errors import (
     ArgumentError,
     ArgumentTypeError,
@@ -98,7 +107,14 @@ class _Model:
     @property
     def gdp(self) -> xr.DataArray:
         """Total value added of the model, :math:`v' x`."""
-        return xr.dot(self.v, self.x, dim="sector")
+        return apply(
+            _dot,
+            self.v,
+            self.x,
+            input_core_dims=[["sector"], ["sector"]],
+            output_core_dims=[[]],
+            output_dtypes=[float],
+        )
 
     @property
     def primary(self) -> xr.DataArray:
@@ -117,25 +133,59 @@ def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
     raw, reported = _sources(ds)
     value_added = _bare(ds["value_added"])
     va_terms = list(identity_terms("va_component", value_added.indexes["va_component"]))
-    if len(va_terms) < value_added.sizes["va_component"]:
-        value_added = value_added.sel(va_component=va_terms)
-    va = _columns_to_rows(value_added.sum("va_component"))
+    rows = value_added.indexes["va_component"].get_indexer(va_terms)
+    va = _columns_to_rows(
+        apply(
+            _SumRows(rows),
+            value_added,
+            input_core_dims=[["va_component"]],
+            output_core_dims=[[]],
+            output_dtypes=[float],
+        )
+    )
+    if x.chunks is not None:
+        # On dask data the values are checked when computed, chunk by chunk: make every
+        # result (all depend on x) depend on the checks of final use and value added too, as
+        # on numpy data, where a bad table is refused whatever is asked of it.
+        after = [
+            (a, core)
+            for a, core in ((va, ["sector"]), (raw, ["sector", "source"]))
+            if set(a.dims) - set(core) <= set(x.dims)  # x keeps its own dimensions
+        ]
+        x = apply(
+            _first,
+            x,
+            *[a for a, _ in after],
+            input_core_dims=[["sector"], *[core for _, core in after]],
+            output_core_dims=[["sector"]],
+            output_dtypes=[x.dtype],
+        )
     if kind == "total":
         keep = xr.ones_like(x)
         reported = _chunked_like(reported, z)
         return _Model(kind, None, z, x, keep, raw, reported, raw, reported, va, share=None)
     sources = list(raw.indexes["source"])
+    lazy = z.chunks is not None or raw.chunks is not None
     if "net_outflow" in sources:
-        regions = _labels_where(reported.sel(source="net_outflow"))
-        raise MissingFlowError(
+        message = (
             "the local model needs imports and inflows, but the table "
-            f"(year {ds.attrs.get('year', 'unknown')}) reports only a net outflow for {regions} "
+            f"(year {ds.attrs.get('year', 'unknown')}) reports only a net outflow for {{}} "
             "(as the 2002 tables do); use kind='total', or give gross flows"
         )
+        if not lazy or not any(s in _SUPPLIES for s in sources):
+            raise MissingFlowError(
+                message.format(_labels_where(reported.sel(source="net_outflow")))
+            )
+        # On dask data, which regions report a net outflow is known when computed: refuse
+        # then (every result depends on x), and build the model of the others.
+        x = ensure(x, reported.sel(source="net_outflow"), message.format, error=MissingFlowError)
+        sources = [s for s in sources if s != "net_outflow"]
+        raw, reported = raw.sel(source=sources), reported.sel(source=sources)
     uses = [s for s in sources if s not in _SUPPLIES]
     add_other = "other" not in uses
     out_sources = [*uses, "other"] if add_other else uses
     scaled = _LOCAL_USES + (_OUTWARD if convention == "total_use" else ())
+    loop_dims = _loop_dims((z, ["sector", "sector_to"]), (raw, ["sector", "source"]))
     kernel = _LocalKernel(
         supplies=[sources.index(s) for s in sources if s in _SUPPLIES],
         local=[sources.index(s) for s in sources if s in _LOCAL_USES],
@@ -146,20 +196,57 @@ def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
         add_other=add_other,
         scaled=[s in scaled for s in out_sources],
         other=out_sources.index("other"),
+        warning=_ShareWarning(ds, loop_dims, convention) if lazy else None,
     )
-    keep, share, demand, status = xr.apply_ufunc(
+    if lazy:
+        # One step: the kernel also says which sources each region reports, 'other'
+        # included where supplies are charged to it (known only now), and warns.
+        labels = [_dim_labels(z if d in z.dims else raw, d) for d in loop_dims]
+        keep, share, demand, status, rep = apply(
+            kernel,
+            z,
+            raw,
+            reported,
+            *labels,
+            input_core_dims=[["sector", "sector_to"], ["sector", "source"], ["source"]]
+            + [[]] * len(labels),
+            output_core_dims=[
+                ["sector"],
+                ["sector"],
+                ["sector", "_source"],
+                ["sector"],
+                ["_source"],
+            ],
+            output_dtypes=[float, float, float, np.int8, bool],
+            output_sizes={"_source": len(out_sources)},
+        )
+        demand = demand.rename(_source="source").assign_coords(source=out_sources)
+        rep = rep.rename(_source="source").assign_coords(source=out_sources)
+        return _Model(
+            "local",
+            convention,
+            z,
+            x,
+            keep,
+            demand,
+            rep,
+            raw,
+            reported,
+            va,
+            share=share.rename(None),
+        )
+    keep, share, demand, status = apply(
         kernel,
         z,
         raw,
         input_core_dims=[["sector", "sector_to"], ["sector", "source"]],
         output_core_dims=[["sector"], ["sector"], ["sector", "_source"], ["sector"]],
-        dask="parallelized",
         output_dtypes=[float, float, float, np.int8],
-        dask_gufunc_kwargs={"output_sizes": {"_source": len(out_sources)}, "allow_rechunk": True},
+        output_sizes={"_source": len(out_sources)},
     )
     demand = demand.rename(_source="source").assign_coords(source=out_sources)
-    charged = _check_shares(ds, share, status, convention)
     rep = reported.sel(source=uses)
+    charged = _check_shares(ds, share, status, convention)
     if charged is not None:  # supplies charged to 'other' somewhere
         needs_other = charged.any("sector")
         if add_other:
@@ -181,6 +268,45 @@ def _model(ds: xr.Dataset, kind: str, convention: str) -> _Model:
         va,
         share=share.rename(None),
     )
+
+
+def _first(a: np.ndarray, *after: np.ndarray) -> np.ndarray:
+    """``a``, once ``after`` (and their checks) are computed."""
+    return a
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("...i,...i->...", a, b)
+
+
+class _SumRows:
+    """The sum of the rows ``rows`` along the last axis."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = np.asarray(rows)
+        self.every = None
+
+    def __call__(self, a: np.ndarray) -> np.ndarray:
+        if len(self.rows) == a.shape[-1] and (self.rows == np.arange(a.shape[-1])).all():
+            return a.sum(axis=-1)
+        return a[..., self.rows].sum(axis=-1)
+
+
+def _loop_dims(*args: tuple[xr.DataArray, list[str]]) -> list[Hashable]:
+    """The loop dimensions of :func:`xarray.apply_ufunc` over ``args``, in its order."""
+    dims: list[Hashable] = []
+    for arg, core in args:
+        dims.extend(d for d in arg.dims if d not in core and d not in dims)
+    return dims
+
+
+def _dim_labels(da: xr.DataArray, dim: Hashable) -> xr.DataArray:
+    """The labels along ``dim`` (positions if it has no index), chunked as ``da`` is."""
+    values = np.asarray(da.indexes[dim]) if dim in da.indexes else np.arange(da.sizes[dim])
+    labels = xr.DataArray(values, dims=(dim,))
+    if da.chunks is not None:
+        labels = labels.chunk({dim: da.chunksizes[dim]})
+    return labels
 
 
 def _chunked_like(small: xr.DataArray, big: xr.DataArray) -> xr.DataArray:
@@ -207,6 +333,7 @@ class _LocalKernel:
         add_other: bool,
         scaled: list[bool],
         other: int,
+        warning: _ShareWarning | None = None,
     ) -> None:
         self.supplies = supplies
         self.local = local
@@ -215,10 +342,9 @@ class _LocalKernel:
         self.add_other = add_other
         self.scaled = np.array(scaled)
         self.other = other
+        self.warning = warning
 
-    def __call__(
-        self, z: np.ndarray, raw: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def __call__(self, z: np.ndarray, raw: np.ndarray, *more: np.ndarray) -> tuple[np.ndarray, ...]:
         supplied = -raw[..., self.supplies].sum(axis=-1)
         base = z.sum(axis=-1) + raw[..., self.local].sum(axis=-1)
         base = base + raw[..., self.outward].sum(axis=-1)
@@ -234,61 +360,68 @@ class _LocalKernel:
         demand[..., self.other] -= np.where(charged, supplied, 0.0)
         outside = (share < -SHARE_TOLERANCE) | (share > 1 + SHARE_TOLERANCE)
         status = np.where(charged, 2, np.where(outside, 1, 0)).astype(np.int8)
-        return keep, share, demand, status
+        if self.warning is None:
+            return keep, share, demand, status
+        # dask: warn inside the task; say which sources each region reports
+        reported, labels = more[0], more[1:]
+        if status.any():
+            self.warning(status, share, labels)
+        needs_other = charged.any(axis=-1)
+        rep = reported[..., self.uses]
+        if self.add_other:
+            rep = np.concatenate([rep, needs_other[..., np.newaxis]], axis=-1)
+        else:
+            rep = rep.copy()
+            rep[..., self.other] |= needs_other
+        return keep, share, demand, status, rep
 
 
 def _sources(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
     """Final use by source, supplies negative, and which sources each region reports.
 
-    Each flow counted once per region (:func:`iocirc._core.flow_weights`).
+    Each flow counted once per region (:func:`iocirc._core.flow_weights`). On numpy data
+    the sources are those some region reports; on dask data, where that is known only when
+    computed, every source a flow of the table can give (those no region reports are NaN).
     """
     final_use = _bare(ds["final_use"])
-    weights = flow_weights(final_use)  # numpy-backed, (..., flow)
+    weights = flow_weights(final_use)  # (..., flow), lazy on dask data
     flows = [str(f) for f in final_use.indexes["flow"]]
     source_of = [_source_of(f) for f in flows]
-    w = np.asarray(weights.values)
-    active = np.abs(w).reshape(-1, len(flows)).max(axis=0) > 0
+    if weights.chunks is None:
+        w = np.asarray(weights.values)
+        active = list(np.abs(w).reshape(-1, len(flows)).max(axis=0, initial=0.0) > 0)
+    else:
+        active = [flow_signs([f])[f] != 0 for f in flows]
     found = {src for src, a in zip(source_of, active, strict=True) if a}
     present = [s for s in SOURCES if s in found]
     mapping = np.zeros((len(flows), len(present)))
     for i, src in enumerate(source_of):
         if src in present:
             mapping[i, present.index(src)] = 1.0
-    signed = w[..., np.newaxis] * mapping
-    other_dims = [str(d) for d in weights.dims if d != "flow"]
-    other_coords = {d: weights[d] for d in other_dims if d in weights.coords}
-    signed_da = xr.DataArray(
-        signed,
-        dims=(*other_dims, "flow", "source"),
-        coords={**other_coords, "flow": flows, "source": present},
+    mapping_da = xr.DataArray(
+        mapping, dims=("flow", "source"), coords={"flow": flows, "source": present}
     )
-    if final_use.chunks is not None:
-        # The weights as blocks matching the table's (region) chunks: one task per chunk,
-        # where xr.dot with a numpy operand would rechunk the table into many small pieces.
-        chunks = final_use.chunksizes
-        signed_da = signed_da.chunk({d: chunks[d] for d in other_dims if d in chunks})
-    values = xr.apply_ufunc(
+    values, reported = apply(
         _weigh,
         final_use,
-        signed_da,
-        input_core_dims=[["sector", "flow"], ["flow", "source"]],
-        output_core_dims=[["sector", "source"]],
-        dask="parallelized",
-        output_dtypes=[float],
-        dask_gufunc_kwargs={"allow_rechunk": True},
-    )
-    reported = xr.DataArray(
-        (signed != 0).any(axis=-2),
-        dims=(*other_dims, "source"),
-        coords={**other_coords, "source": present},
+        weights,
+        mapping_da,
+        input_core_dims=[["sector", "flow"], ["flow"], ["flow", "source"]],
+        output_core_dims=[["sector", "source"], ["source"]],
+        output_dtypes=[float, bool],
     )
     return _order(values, "sector", "source"), reported
 
 
-def _weigh(final_use: np.ndarray, signed: np.ndarray) -> np.ndarray:
-    """Final use (..., sector, flow) by source: NaN counted as 0, times ``signed``."""
+def _weigh(
+    final_use: np.ndarray, weights: np.ndarray, mapping: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Final use (..., sector, flow) by source, NaN counted as 0, with each flow's weight
+    (..., flow); and whether each source counts in the region (..., source)."""
     values = np.asarray(final_use, dtype=float)
-    return np.einsum("...ij,...jk->...ik", np.where(np.isnan(values), 0.0, values), signed)
+    signed = weights[..., np.newaxis] * mapping  # (..., flow, source)
+    by_source = np.einsum("...ij,...jk->...ik", np.where(np.isnan(values), 0.0, values), signed)
+    return by_source, (signed != 0).any(axis=-2)
 
 
 def _source_of(flow: str) -> str:
@@ -303,52 +436,88 @@ def _check_shares(
 ) -> xr.DataArray | None:
     """Warn when m is outside [0, 1] (status 1) or undefined with supplies (status 2).
 
-    Returns where supplies are charged to 'other' (computed), or None if nowhere.
+    Numpy data only. Returns where supplies are charged to 'other', or None if nowhere.
     """
-    status = status.compute()
     flags = np.asarray(status.values)
-    count = int(np.count_nonzero(flags))
-    if not count:
+    if not np.count_nonzero(flags):
         return None
-    order = [d for d in status.dims if d != "sector"] + ["sector"]
-    status = status.transpose(*order)
-    values = np.asarray(share.transpose(*order).compute().values)
-    flags = np.asarray(status.values)
-    shown = []
-    for pos in np.argwhere(flags != 0)[:5]:
-        at = tuple(int(p) for p in pos)
-        where = ", ".join(
-            f"{d} {status.indexes[d][i]!r}"
-            for d, i in zip(order[:-1], at[:-1], strict=True)
-            if d in status.indexes
-        )
-        sector = str(status.indexes["sector"][at[-1]])
-        name = str(ds["sector_en"].values[at[-1]]) if "sector_en" in ds.coords else ""
-        name = f" ({name})" if name else ""
-        value = (
-            "m undefined: supplies from outside but no use to supply (charged to 'other')"
-            if flags[at] == 2
-            else f"m = {values[at]:.4g}"
-        )
-        shown.append(f"{where}, sector {sector!r}{name}: {value}")
-    more = f"; and {count - len(shown)} more" if count > len(shown) else ""
-    base = "local use" if convention == "local_use" else "total use (exports and outflows incl.)"
-    hint = (
-        " Re-exports and transit recorded as inflow and outflow do this; convention='total_use' "
-        "keeps m within [0, 1] wherever output exceeds the discrepancy column."
-        if convention == "local_use"
-        else " m exceeds 1 where the discrepancy column ('other') exceeds output."
+    order = [d for d in status.dims if d != "sector"]
+    status = status.transpose(*order, "sector")
+    labels = [
+        np.asarray(status.indexes[d]) if d in status.indexes else np.arange(status.sizes[d])
+        for d in order
+    ]
+    warning = _ShareWarning(ds, order, convention)
+    message = warning.message(
+        np.asarray(status.values), np.asarray(share.transpose(*order, "sector").values), labels
     )
-    warnings.warn(
-        f"convention {convention!r}: the share of {base} supplied from outside the region "
-        f"(imports and inflows), m, is outside [0, 1] for {count} of {flags.size} "
-        f"region-sectors: " + "; ".join(shown) + more + ". Local coefficients (1 - m) A are "
-        "negative where m > 1." + hint,
-        ConventionWarning,
-        stacklevel=user_stacklevel(),
-    )
+    warnings.warn(message, ConventionWarning, stacklevel=user_stacklevel())
     charged = status == 2
     return charged if bool(charged.any()) else None
+
+
+class _ShareWarning:
+    """The ConventionWarning for shares outside [0, 1], over the loop dimensions ``dims``."""
+
+    def __init__(self, ds: xr.Dataset, dims: list[Hashable], convention: str) -> None:
+        self.dims = list(dims)
+        self.named = [d in ds.indexes for d in self.dims]
+        self.sectors = [str(s) for s in ds.indexes["sector"]]
+        names = ds.coords.get("sector_en")
+        # A dask-backed name coordinate (ds.chunk() chunks them too) is not computed for this.
+        usable = names is not None and names.chunks is None
+        self.names = [str(n) for n in names.values] if usable else None  # type: ignore[union-attr]
+        self.convention = convention
+
+    def __call__(self, status: np.ndarray, share: np.ndarray, labels: tuple[np.ndarray, ...]):
+        """Warn from a dask task (no user frame to name)."""
+        warnings.warn(self.message(status, share, labels), ConventionWarning, stacklevel=2)
+
+    def message(self, status: np.ndarray, share: np.ndarray, labels: Sequence[np.ndarray]) -> str:
+        """``status`` and ``share`` over (dims..., sector); ``labels`` along each of dims,
+        broadcastable to them."""
+        loop = status.shape[:-1]
+        labels = [np.broadcast_to(np.asarray(lab), loop) for lab in labels]
+        count = int(np.count_nonzero(status))
+        shown = []
+        for pos in np.argwhere(status != 0)[:5]:
+            at = tuple(int(p) for p in pos)
+            where = ", ".join(
+                f"{d} {_item(lab[at[:-1]])!r}"
+                for d, lab, named in zip(self.dims, labels, self.named, strict=True)
+                if named
+            )
+            sector = self.sectors[at[-1]]
+            name = self.names[at[-1]] if self.names is not None else ""
+            name = f" ({name})" if name else ""
+            value = (
+                "m undefined: supplies from outside but no use to supply (charged to 'other')"
+                if status[at] == 2
+                else f"m = {share[at]:.4g}"
+            )
+            shown.append(f"{where}, sector {sector!r}{name}: {value}")
+        more = f"; and {count - len(shown)} more" if count > len(shown) else ""
+        convention = self.convention
+        base = (
+            "local use" if convention == "local_use" else "total use (exports and outflows incl.)"
+        )
+        hint = (
+            " Re-exports and transit recorded as inflow and outflow do this; "
+            "convention='total_use' keeps m within [0, 1] wherever output exceeds the "
+            "discrepancy column."
+            if convention == "local_use"
+            else " m exceeds 1 where the discrepancy column ('other') exceeds output."
+        )
+        return (
+            f"convention {convention!r}: the share of {base} supplied from outside the region "
+            f"(imports and inflows), m, is outside [0, 1] for {count} of {status.size} "
+            f"region-sectors: " + "; ".join(shown) + more + ". Local coefficients (1 - m) A are "
+            "negative where m > 1." + hint
+        )
+
+
+def _item(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _check_table(ds: xr.Dataset) -> xr.Dataset:
@@ -368,7 +537,7 @@ def _check_table(ds: xr.Dataset) -> xr.Dataset:
 
 def _safe_reciprocal(x: xr.DataArray) -> xr.DataArray:
     """``1 / x`` where ``x != 0``, else 0 (the documented convention for zero output)."""
-    return xr.apply_ufunc(_reciprocal, x, dask="parallelized", output_dtypes=[float])
+    return apply(_reciprocal, x, input_core_dims=[[]], output_core_dims=[[]], output_dtypes=[float])
 
 
 def _reciprocal(x: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
+from iocirc._core.docs import fill_doc
+from iocirc.analysis._blocks import apply
 from iocirc.analysis._linalg import (
     _inverse,
     _solve_stacked,
@@ -46,6 +48,7 @@ from iocirc.errors import ArgumentError, ArgumentTypeError, MissingFlowError, Sc
 from iocirc.schema import identity_terms
 
 
+@fill_doc
 def model(
     ds: xr.Dataset, *, kind: Kind = "local", convention: Convention = DEFAULT_CONVENTION
 ) -> Model:
@@ -55,11 +58,8 @@ def model(
     ----------
     ds : xarray.Dataset
         A regional IO table (checked here, once).
-    kind : {"local", "total"}
-        ``"local"``: local coefficients :math:`A^l = (I - \\hat{m}) A` and local final
-        demand (see the module documentation); ``"total"``: technical coefficients.
-    convention : {"total_use", "local_use"}
-        Convention for the share supplied from outside (``kind="local"``).
+    {kind}
+    {convention}
 
     Returns
     -------
@@ -67,6 +67,12 @@ def model(
         Immutable; its methods are the analysis functions without ``ds``, ``kind`` and
         ``convention`` (:meth:`Model.output` is :func:`leontief_output`,
         :meth:`Model.multipliers` is :func:`output_multipliers`, ...).
+
+    Notes
+    -----
+    On a dask-backed table nothing is computed here or by the methods: the checks of the
+    values and shares, and the refusals and warnings they give, come when a result is
+    computed, chunk by chunk (see :mod:`iocirc.analysis`, "Dask-backed tables").
 
     Examples
     --------
@@ -198,21 +204,20 @@ class Model:
     def induced(self) -> xr.Dataset:
         """See :func:`~iocirc.analysis.induced_effects`."""
         ds, model, kind = self.table, self._core, self.kind
-        lhs = xr.apply_ufunc(  # [1, v] in one block per chunk (xr.concat would split the chunks)
+        lhs = apply(  # [1, v] in one block per chunk (xr.concat would split the chunks)
             _ones_and,
             model.v,
             input_core_dims=[["sector"]],
             output_core_dims=[["_row", "sector"]],
-            dask="parallelized",
             output_dtypes=[float],
-            dask_gufunc_kwargs={"output_sizes": {"_row": 2}},
+            output_sizes={"_row": 2},
         )
         induced, mult = solve_both(model, model.demand, "source", lhs, "_row")
         unit = _currency(ds)
         out = xr.Dataset(
             {
-                "output_multiplier": mult.isel(_row=0),
-                "value_added_multiplier": mult.isel(_row=1),
+                "output_multiplier": _row(mult, 0),
+                "value_added_multiplier": _row(mult, 1),
                 "final_demand": _order(model.demand.where(model.reported), "source", "sector"),
                 "output_induced": _order(induced.where(model.reported), "source", "sector"),
                 "value_added_induced": _order(
@@ -522,6 +527,25 @@ class Model:
             model,
             name="allocation_coefficients",
         )
+
+
+def _row(mult: xr.DataArray, i: int) -> xr.DataArray:
+    """``mult.isel(_row=i)``, a blockwise step on dask data."""
+    return apply(
+        _Item(i),
+        mult,
+        input_core_dims=[["_row", "sector"]],
+        output_core_dims=[["sector"]],
+        output_dtypes=[float],
+    )
+
+
+class _Item:
+    def __init__(self, i: int) -> None:
+        self.i = i
+
+    def __call__(self, a: np.ndarray) -> np.ndarray:
+        return a[..., self.i, :]
 
 
 def _ones_and(v: np.ndarray) -> np.ndarray:
