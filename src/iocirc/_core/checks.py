@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -29,7 +29,7 @@ import xarray as xr
 
 from iocirc._core.positions import describe
 from iocirc.errors import ArgumentError, ChoiceError, SchemaError, UnitError
-from iocirc.schema import VARIABLES
+from iocirc.schema import VARIABLES, VariableSpec
 from iocirc.units import parse_unit
 
 #: The largest absolute value a table may hold (world GDP is about 1e14 USD; sums of squares
@@ -103,9 +103,8 @@ def _clean(data: np.ndarray, *, nan_allowed: bool, nonnegative: bool) -> bool:
     return not (nonnegative and low < 0)
 
 
-def _problem(var: xr.DataArray, name: str) -> str | None:
-    """What is wrong with the values of the table variable ``name``, or None."""
-    spec = VARIABLES.get(name)
+def _problem(var: xr.DataArray, name: str, spec: VariableSpec | None) -> str | None:
+    """What is wrong with the values of the table variable ``name`` (of ``spec``), or None."""
     data = np.asarray(var.values)
     if data.size == 0:
         return None
@@ -147,8 +146,10 @@ def _problem(var: xr.DataArray, name: str) -> str | None:
     return None
 
 
-def _raise_if_bad(var: xr.DataArray, name: str, purpose: str) -> xr.DataArray:
-    problem = _problem(var, name)
+def _raise_if_bad(
+    var: xr.DataArray, name: str, purpose: str, spec: VariableSpec | None
+) -> xr.DataArray:
+    problem = _problem(var, name, spec)
     if problem is not None:
         raise SchemaError(f"{purpose}: variable {name!r} {problem}")
     return var
@@ -159,12 +160,12 @@ def _checked_values_chunk(
     labels: _Labels,
     name: str,
     purpose: str,
+    spec: VariableSpec | None,
     block_info: dict[Any, Any] | None = None,
 ) -> np.ndarray:
-    spec = VARIABLES.get(name)
     if _plainly_fine(data, nonnegative=spec is not None and spec.nonnegative):
         return data  # the usual case: no labelled copy of the chunk is made
-    _raise_if_bad(labels.block(data, _location(block_info, 0)), name, purpose)
+    _raise_if_bad(labels.block(data, _location(block_info, 0)), name, purpose, spec)
     return data
 
 
@@ -189,8 +190,18 @@ def _lazily(var: xr.DataArray, func: Callable[..., np.ndarray], *args: Any) -> x
     return var.copy(deep=False, data=checked)
 
 
-def check_values(ds: xr.Dataset, names: Iterable[str] | None = None, *, purpose: str) -> xr.Dataset:
+def check_values(
+    ds: xr.Dataset,
+    names: Iterable[str] | None = None,
+    *,
+    purpose: str,
+    specs: Mapping[str, VariableSpec] | None = None,
+) -> xr.Dataset:
     """``ds`` after checking the values of the variables ``names`` (default: all of the schema).
+
+    ``specs`` is the registry the variables are judged by (default
+    :data:`iocirc.schema.VARIABLES`; :data:`~iocirc.schema.MRIO_VARIABLES` for a
+    multi-regional table): whether NaN is allowed and whether negative values are.
 
     On numpy data the check runs now and ``ds`` itself is returned. Dask-backed
     variables are replaced by lazily checked ones (a new Dataset sharing the
@@ -203,14 +214,15 @@ def check_values(ds: xr.Dataset, names: Iterable[str] | None = None, *, purpose:
         infinite values, negative output, complex or non-numeric data; the
         message names the variable and the labels of the first bad cells.
     """
-    names = [n for n in (VARIABLES if names is None else names) if n in ds.data_vars]
+    specs = VARIABLES if specs is None else specs
+    names = [n for n in (specs if names is None else names) if n in ds.data_vars]
     lazy: dict[str, xr.DataArray] = {}
     for name in names:
-        var = ds[name]
+        var, spec = ds[name], specs.get(name)
         if var.chunks is None:
-            _raise_if_bad(var, name, purpose)
+            _raise_if_bad(var, name, purpose, spec)
         else:
-            lazy[name] = _lazily(var, _checked_values_chunk, name, purpose)
+            lazy[name] = _lazily(var, _checked_values_chunk, name, purpose, spec)
     return ds.assign(lazy) if lazy else ds
 
 

@@ -108,9 +108,9 @@ def check_table(
     values : bool
         Also check the values of ``needs`` (:func:`iocirc._core.check_values`:
         no NaN where the schema does not allow it, nothing infinite, no negative
-        output). On dask data this check is part of the returned table's graph,
-        so nothing is computed here. (A multi-regional table's values are
-        checked by :func:`iocirc.mrio.validate`.)
+        output), and of the registry's optional variables the table has. On dask
+        data this check is part of the returned table's graph, so nothing is
+        computed here.
     complete : bool
         Check the whole structure, as a validator does: every dimension indexed,
         with unique labels and its label coordinates.
@@ -190,9 +190,10 @@ def check_table(
         d for d in _LABELLED if not (complete and kind == "provincial" and not ds.sizes.get(d))
     ]
     check_labels(ds, labelled, purpose=purpose)
-    if values and kind == "provincial":
-        return check_values(ds, names, purpose=purpose)
-    return ds
+    if not values:
+        return ds
+    checked = dict.fromkeys([*names, *(n for n in specs if n in ds.data_vars)])
+    return check_values(ds, list(checked), purpose=purpose, specs=specs)
 
 
 def _check_complete(ds: xr.Dataset, registry: _Registry, single: bool) -> None:
