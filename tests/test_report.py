@@ -13,8 +13,9 @@ import xarray as xr
 from hypothesis import given
 from hypothesis import strategies as st
 
+import iocirc
 from iocirc import report
-from iocirc.errors import SchemaError
+from iocirc.errors import ArgumentError, ArgumentTypeError, SchemaError
 
 
 def _long() -> pd.DataFrame:
@@ -377,3 +378,41 @@ def test_write_outputs_writes_each_kind_once_in_order(tmp_path, capsys):
     # without figures nothing is drawn, and nothing is printed unless asked
     assert report.write_outputs(tmp_path / "quiet", texts={"notes": "x"}) == ["notes.md"]
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"frames": {"t": [1, 2]}}, ArgumentTypeError, r"frames\['t'\] must be a DataFrame"),
+        ({"texts": {"notes": 3}}, ArgumentTypeError, "must be a str"),
+        ({"tables": {"t": "| a |"}}, ArgumentTypeError, "must be a PaperTable"),
+        ({"texts": {"../up": "x"}}, ArgumentError, "plain file names"),
+        ({"texts": {"": "x"}}, ArgumentError, "plain file names"),
+        ({"figures": {"f": None}}, ArgumentTypeError, "figures must be a function"),
+    ],
+)
+def test_write_outputs_refuses_what_it_cannot_write(tmp_path, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        report.write_outputs(tmp_path / "out", **kwargs)
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: report.compare_published(42, 43, on="a"), ArgumentTypeError, "pandas.DataFrame"),
+        (lambda: iocirc.plotting.panels([1, 2], col="scope", kind="lines"), ArgumentTypeError,
+         "takes an xarray.DataArray"),
+        (lambda: iocirc.plotting.panels(xr.DataArray(np.ones((2, 2)), dims=("a", "b")),
+                                        col="scope", kind="lines"), ArgumentError,
+         "col='scope' is not a dimension"),
+        (lambda: iocirc.plotting.destinations(42), ArgumentTypeError, "value_added_destinations"),
+        (lambda: iocirc.plotting.destinations(pd.DataFrame({"a": [1]})), ArgumentError,
+         "lacks the column"),
+        (lambda: iocirc.circulation(iocirc.datasets.example_table(), regions=["Nowhere"]),
+         SchemaError, r"no region\(s\) \['Nowhere'\]"),
+    ],
+)  # fmt: skip
+def test_the_study_pieces_refuse_what_they_cannot_use(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

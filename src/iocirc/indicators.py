@@ -469,6 +469,14 @@ def circulation(
     result = xr.Dataset(variables)
     order = ["region", "scope", *(d for d in result.dims if d not in ("region", "scope"))]
     result = result.transpose(*order)
+    if regions is not None:
+        regions = [str(r) for r in ([regions] if isinstance(regions, str) else regions)]
+        missing = [r for r in regions if r not in ds.indexes["region"]]
+        if missing:
+            raise SchemaError(
+                f"circulation: the table has no region(s) {missing}; it has "
+                f"{list(ds.indexes['region'])}"
+            )
     if groups is None or regions is None:
         return result if regions is None else result.sel(region=list(regions))
     members = circulation(ds, scopes=measured, percent=percent, regions=regions)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from iocirc.errors import ArgumentError
+from iocirc.errors import ArgumentError, ArgumentTypeError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -499,6 +499,12 @@ def panels(
     from iocirc._core import check_choice
 
     check_choice("kind", kind, ("heatmap", "lines", "bars"))
+    if not isinstance(da, xr.DataArray):
+        raise ArgumentTypeError(f"panels takes an xarray.DataArray, not {type(da).__name__}")
+    if col not in da.dims:
+        raise ArgumentError(
+            f"panels: col={col!r} is not a dimension of the data; it has {list(da.dims)}"
+        )
     plots: dict[str, Callable[..., Axes]] = {"heatmap": heatmap, "lines": lines, "bars": bars}
     plot = plots[kind]
     labels = list(da[col].values)
@@ -587,6 +593,20 @@ def destinations(
     >>> [ax.get_title() for ax in fig.axes]
     ['GDP by where it is absorbed', 'Value-chain trade with national']
     """
+    import pandas as pd
+
+    columns = ["measure", "label", "region", "year", "value"]
+    if not isinstance(table, pd.DataFrame):
+        raise ArgumentTypeError(
+            "destinations takes the table of iocirc.indicators.value_added_destinations "
+            f"(a pandas.DataFrame), not {type(table).__name__}"
+        )
+    lacking = [c for c in columns if c not in table.columns]
+    if lacking or not (table["measure"] == "chain").any():
+        raise ArgumentError(
+            f"destinations: the table lacks the column(s) {lacking} or its 'chain' rows; pass "
+            "the table of iocirc.indicators.value_added_destinations"
+        )
     plt = _pyplot()
     shares = table.set_index(["measure", "label", "region", "year"])["value"].to_xarray()
     regions = list(dict.fromkeys(table["region"]))

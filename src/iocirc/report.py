@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iocirc.errors import ArgumentTypeError, SchemaError
+from iocirc.errors import ArgumentError, ArgumentTypeError, SchemaError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -379,8 +379,14 @@ def compare_published(
     0  Liaoning       2.00      2.0000      0.0000
     1     Jilin       1.23      1.2345      0.0045
     """
+    import pandas as pd
+
     keys = [on] if isinstance(on, str) else list(on)
     for name, frame in (("reproduced", reproduced), ("published", published)):
+        if not isinstance(frame, pd.DataFrame):
+            raise ArgumentTypeError(
+                f"compare_published: {name} must be a pandas.DataFrame, not {type(frame).__name__}"
+            )
         lacking = [c for c in [*keys, values] if c not in frame.columns]
         if lacking:
             raise SchemaError(f"compare_published: {name} has no column(s) {lacking}")
@@ -792,6 +798,14 @@ def write_outputs(
         The names of the files written, in that order: CSV, Markdown texts,
         paper tables, figures.
 
+    Raises
+    ------
+    ArgumentError
+        A name that is not a plain file name (empty, or with a path separator).
+    ArgumentTypeError
+        A frame that is no DataFrame, a text no string, a table no
+        :class:`PaperTable`, or ``figures`` not callable.
+
     Examples
     --------
     >>> import pandas as pd, tempfile
@@ -801,9 +815,29 @@ def write_outputs(
     ...     write_outputs(folder, frames={"ratios": long}, texts={"notes": "Rounded."})
     ['ratios.csv', 'notes.md']
     """
+    frames, texts, tables = dict(frames or {}), dict(texts or {}), dict(tables or {})
+    import pandas as pd
+
+    for what, given, kind in (
+        ("frames", frames, pd.DataFrame),
+        ("texts", texts, str),
+        ("tables", tables, PaperTable),
+    ):
+        for name, value in given.items():
+            if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+                raise ArgumentError(f"write_outputs: {what} needs plain file names, not {name!r}")
+            if not isinstance(value, kind):
+                raise ArgumentTypeError(
+                    f"write_outputs: {what}[{name!r}] must be a {kind.__name__}, not "
+                    f"{type(value).__name__}"
+                )
+    if figures is not None and not callable(figures):
+        raise ArgumentTypeError(
+            "write_outputs: figures must be a function returning the figures by name (so that "
+            f"nothing is drawn without it), not {type(figures).__name__}"
+        )
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    frames, texts, tables = dict(frames or {}), dict(texts or {}), dict(tables or {})
     for name, frame in frames.items():
         frame.to_csv(out / f"{name}.csv", index=False)
     for name, text in texts.items():
