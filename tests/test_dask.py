@@ -9,14 +9,7 @@ from hypothesis import given, settings
 
 import iocirc
 from iocirc.aggregation import aggregate_regions, aggregate_sectors
-from iocirc.customs import with_customs_trade
 from iocirc.errors import SchemaError
-from iocirc.freight import (
-    freight_domestic_share,
-    freight_integration_level,
-    freight_outflow_share,
-    freight_receipt_share,
-)
 from iocirc.indicators import (
     SCOPES,
     circulation_ratio,
@@ -24,9 +17,16 @@ from iocirc.indicators import (
     net_outflow_contribution,
     value_added_share,
 )
-from iocirc.partners import partner_group_share, partner_group_totals
 from iocirc.schema import available_flows, flow_values
 from iocirc.testing.strategies import io_tables
+from iocirc.trade.customs import with_customs_trade
+from iocirc.trade.freight import (
+    freight_domestic_share,
+    freight_integration_level,
+    freight_outflow_share,
+    freight_receipt_share,
+)
+from iocirc.trade.partners import partner_group_share, partner_group_totals
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
