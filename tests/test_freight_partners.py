@@ -269,13 +269,13 @@ def test_partner_group_totals():
 
 def test_partner_group_share():
     trade = trade_array()
-    share = partner_group_share(trade, percent=True)
+    share = partner_group_share(trade, "Northeast Asia", percent=True)
     np.testing.assert_allclose(
         share.sel(region="Liaoning").values, [100 * 19.5 / 69.5, 100 * 23.5 / 58.5]
     )
     world = xr.concat([trade, trade.sum("partner").expand_dims(partner=["World"])], dim="partner")
     np.testing.assert_allclose(
-        partner_group_share(world, total="World").values, (share / 100).values
+        partner_group_share(world, "Northeast Asia", total="World").values, (share / 100).values
     )
     with pytest.raises(SchemaError, match="unknown partner group"):
         partner_group_share(trade, "Europe")
@@ -312,3 +312,14 @@ def test_read_partner_trade_csv(tmp_path):
     )
     with pytest.raises(ReadError, match="mixes the units"):
         read_partner_trade_csv(mixed)
+
+
+def test_partner_group_share_without_a_group_is_deprecated_not_the_papers_default():
+    partners = [*NORTHEAST_ASIA, "Germany", "World"]
+    values = [1.0] * (len(partners) - 1) + [2.0 * len(partners)]
+    trade = xr.DataArray(values, coords={"partner": partners})
+    with pytest.warns(DeprecationWarning, match="pass group='Northeast Asia'"):
+        implicit = partner_group_share(trade, total="World")
+    xr.testing.assert_identical(
+        implicit, partner_group_share(trade, "Northeast Asia", total="World")
+    )

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import pandas as pd
 import xarray as xr
 
-from iocirc._core import check_array, check_choice, check_labels, group_members
+from iocirc._core import check_array, check_choice, check_labels, group_members, warn
 from iocirc._core.docs import fill_doc
 from iocirc.errors import ReadError, SchemaError
 from iocirc.schema import SCOPES
@@ -122,7 +122,7 @@ def partner_group_totals(
 @fill_doc
 def partner_group_share(
     trade: xr.DataArray,
-    group: str = "Northeast Asia",
+    group: str | None = None,
     *,
     total: str | None = None,
     groups: Mapping[str, Iterable[str]] | None = None,
@@ -135,7 +135,10 @@ def partner_group_share(
     trade : xarray.DataArray
         Trade over ``partner`` (and ``region``, ``direction``, ``year``, ...).
     group : str
-        A group of ``groups`` (default :data:`PARTNER_GROUPS`).
+        A group of ``groups`` (default :data:`PARTNER_GROUPS`), e.g.
+        ``"Northeast Asia"`` as the paper counts it (:data:`NORTHEAST_ASIA`).
+        Required: omitting it still means ``"Northeast Asia"`` in this release,
+        with a :class:`DeprecationWarning` (the paper's choice is no default).
     total : str, optional
         The label of a partner holding total trade (e.g. ``"World"``). Default:
         the sum over all partners of ``trade`` (which must then not include a
@@ -162,6 +165,13 @@ def partner_group_share(
     """
     trade = _check_partner_array(trade)
     ratio_unit(percent)  # checks that it is a boolean
+    if group is None:
+        warn(
+            "partner_group_share without group= is deprecated (it meant the paper's "
+            "'Northeast Asia'); pass group='Northeast Asia', or another group, explicitly",
+            DeprecationWarning,
+        )
+        group = "Northeast Asia"
     groups = PARTNER_GROUPS if groups is None else groups
     if group not in groups:
         raise SchemaError(f"unknown partner group {group!r}; groups: {list(groups)}")
