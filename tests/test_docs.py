@@ -273,3 +273,25 @@ def test_api_sidebar_groups_every_entry_by_task() -> None:
     listed = [doc.removeprefix("api/generated/") for g in groups for _, doc in g["names"]]
     assert sorted(listed) == sorted(_api_entries())
     assert all(g["anchor"] and " " not in g["anchor"] for g in groups)
+
+
+def test_gallery_shows_only_the_figures_an_example_wrote_itself(tmp_path):
+    # Two examples write into one folder, one right after the other: the second one's page
+    # must not also show the first one's figures (it did when files were judged by a clock).
+    spec = importlib.util.spec_from_file_location(
+        "gallery_ext", DOCS / "_ext" / "iocirc_gallery.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    gallery = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gallery)
+    examples = tmp_path / "examples"
+    (examples / "out").mkdir(parents=True)
+    conf = {"examples_dirs": ["examples"], "src_dir": str(tmp_path)}
+    gallery.example_started(conf, "first.py", "before")
+    (examples / "out" / "a.png").write_bytes(b"first")
+    assert gallery.written_since_start(examples / "first.py") == [examples / "out" / "a.png"]
+    assert gallery.written_since_start(examples / "first.py") == []  # reported once
+    gallery.example_started(conf, "second.py", "before")
+    (examples / "out" / "b.png").write_bytes(b"second")
+    assert gallery.written_since_start(examples / "second.py") == [examples / "out" / "b.png"]

@@ -10,18 +10,29 @@ ran; the first one is the thumbnail. It is named in ``conf.py`` by module name
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
-_STARTED: dict[str, float] = {}
+#: Each example's folder as it was when the example started: PNG path -> mtime (ns).
+_BEFORE: dict[str, dict[Path, int]] = {}
 _REPORTED: dict[str, set[Path]] = {}
 
 
+def _pngs(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*.png") if "images" not in p.parts}
+
+
 def example_started(gallery_conf: dict[str, Any], fname: str, when: str) -> None:
-    """A ``reset_modules`` hook: remember when each example starts."""
+    """A ``reset_modules`` hook: note the PNG files there are when each example starts.
+
+    Files written or rewritten after that are the example's (comparing modification
+    times with a clock instead would also catch the files an example just before wrote).
+    """
     if when == "before":
-        _STARTED[str(fname)] = time.time() - 1.0  # file systems round mtimes
+        folders = gallery_conf["examples_dirs"]
+        folders = [folders] if isinstance(folders, str) else folders
+        root = Path(gallery_conf["src_dir"])
+        _BEFORE[str(fname)] = {p: t for f in folders for p, t in _pngs(root / f).items()}
         _REPORTED[str(fname)] = set()
 
 
@@ -34,23 +45,29 @@ def written_images(block: Any, block_vars: dict[str, Any], gallery_conf: dict[st
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None and pyplot.get_fignums():
         return ""  # open figures: matplotlib's scraper shows them (no duplicates from files)
-    source = Path(block_vars["src_file"])
-    started = _STARTED.get(source.name, _STARTED.get(str(source)))
-    if started is None:
-        return ""
-    reported = _REPORTED.setdefault(source.name, set())
-    found = sorted(
-        p
-        for p in source.parent.rglob("*.png")
-        if p.stat().st_mtime >= started and p not in reported and "images" not in p.parts
-    )
+    found = written_since_start(Path(block_vars["src_file"]))
     images = []
     for path in found:
         target = next(block_vars["image_path_iterator"])
         shutil.copyfile(path, target)
         images.append(target)
-        reported.add(path)
     return figure_rst(images, gallery_conf["src_dir"]) if images else ""
+
+
+def written_since_start(source: Path) -> list[Path]:
+    """The PNG files below ``source``'s folder written since the example started, not yet
+    reported (each is reported once)."""
+    before = _BEFORE.get(source.name, _BEFORE.get(str(source)))
+    if before is None:
+        return []
+    reported = _REPORTED.setdefault(source.name, set())
+    found = sorted(
+        p
+        for p, mtime in _pngs(source.parent).items()
+        if before.get(p) != mtime and p not in reported
+    )
+    reported.update(found)
+    return found
 
 
 def _get_sg_image_scraper() -> Any:  # the hook sphinx-gallery looks for by module name

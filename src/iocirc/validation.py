@@ -42,6 +42,15 @@ __getattr__ = moved(
         )
     }
     | {"check_structure": "iocirc.validation:_check_structure"},
+    # their new home is internal: say what public call does the job
+    advice={
+        "check_structure": "iocirc.validate(ds, on_imbalance='ignore')",
+        "identity_residuals": "iocirc.balance_report(ds)",
+        "check_identities": "iocirc.validate(ds)",
+        "default_tolerances": "iocirc.validate(ds) (its rtol and atol defaults)",
+        "flow_weights": "iocirc.schema.identity_terms and iocirc.schema.Member.sign",
+        "row_accounted": "iocirc.balance_report(ds) (its 'accounted' column)",
+    },
 )
 
 

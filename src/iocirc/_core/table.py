@@ -48,6 +48,10 @@ class _Registry:
     #: Coordinates a complete table has, with their dimensions (boolean ones only).
     coords: Mapping[str, tuple[tuple[str, ...], str]]
     build: str
+    #: Whether every dimension carries the label coordinates of :data:`iocirc.schema.DIMS`.
+    label_coords: bool
+    #: Whether provincial trade flows on the flow dimension are a known mistake, to explain.
+    flows_are_categories: bool
 
 
 _REGISTRIES = {
@@ -59,6 +63,8 @@ _REGISTRIES = {
         flows=tuple(members("flow")),
         coords={},
         build="iocirc.from_arrays or read the official tables",
+        label_coords=True,
+        flows_are_categories=False,
     ),
     "mrio": _Registry(
         what="multi-regional table",
@@ -71,6 +77,8 @@ _REGISTRIES = {
         flows=MRIO_FLOWS,
         coords=MRIO_COORDS,
         build="iocirc.mrio.from_matrices",
+        label_coords=False,
+        flows_are_categories=True,
     ),
 }
 
@@ -206,7 +214,9 @@ def _check_complete(ds: xr.Dataset, registry: _Registry, single: bool) -> None:
         if index.has_duplicates:
             dups = sorted(set(map(str, index[index.duplicated()])))
             raise SchemaError(f"dimension {dim!r} has duplicated labels {dups}")
-        absent = [c for c in DIMS[dim].coords if c not in ds.coords] if not registry.coords else []
+        absent = (
+            [c for c in DIMS[dim].coords if c not in ds.coords] if registry.label_coords else []
+        )
         if absent:
             raise SchemaError(
                 f"dimension {dim!r} lacks the coordinate(s) {absent}; "
@@ -237,7 +247,7 @@ def _check_registered(ds: xr.Dataset, registry: _Registry) -> None:
             )
     if "flow" in ds.indexes:
         unknown = [str(x) for x in ds.indexes["flow"] if x not in registry.flows]
-        if unknown and registry.coords:  # a multi-regional table: final-demand categories
+        if unknown and registry.flows_are_categories:
             trade = [f for f in unknown if f in members("flow")]
             hint = (
                 f"; {trade} are flows of a provincial table: in a multi-regional table trade is "
