@@ -202,7 +202,7 @@ def test_deprecation_messages_point_at_public_api(name):
     # never a private path a user should not import.
     from iocirc import validation
 
-    with pytest.warns(DeprecationWarning) as caught:
+    with pytest.warns(DeprecationWarning, match=f"validation.{name} is deprecated") as caught:
         getattr(validation, name)
     advice = str(caught[0].message).split("; use ", 1)[1]
     assert "._" not in advice
