@@ -28,7 +28,7 @@ from iocirc._core.checks import (
     finite_number,
 )
 from iocirc._core.deprecation import moved
-from iocirc._core.groups import group_members, region_label
+from iocirc._core.groups import group_members
 from iocirc._core.identities import (
     DEFAULT_RTOL,
     PRINTED_RTOL,
@@ -39,7 +39,7 @@ from iocirc._core.identities import (
     identity_residuals,
     row_accounted,
 )
-from iocirc._core.positions import describe, first_position
+from iocirc._core.positions import describe
 from iocirc._core.table import check_table
 from iocirc._core.warn import user_stacklevel, warn
 
@@ -60,13 +60,11 @@ __all__ = [
     "describe",
     "ensure",
     "finite_number",
-    "first_position",
     "flow_signs",
     "flow_weights",
     "group_members",
     "identity_residuals",
     "moved",
-    "region_label",
     "row_accounted",
     "user_stacklevel",
     "warn",

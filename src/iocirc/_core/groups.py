@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 
 from iocirc.errors import ArgumentTypeError, SchemaError
 
-__all__ = ["group_members", "region_label"]
+__all__ = ["group_members"]
 
 
-def region_label(key: str, present: set[str]) -> str:
+def _region_label(key: str, present: set[str]) -> str:
     """The label among ``present`` of a region named in Chinese or by code, else ``key``."""
     if key in present:
         return key
@@ -45,7 +45,7 @@ def group_members(
             )
         listed = [str(r) for r in listed_raw]
         if item == "region":  # "辽宁" or 210000 name the region labelled "Liaoning"
-            listed = [region_label(r, present) for r in listed]
+            listed = [_region_label(r, present) for r in listed]
         if len(set(listed)) != len(listed):
             dups = sorted({r for r in listed if listed.count(r) > 1})
             raise SchemaError(

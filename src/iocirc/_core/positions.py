@@ -7,7 +7,7 @@ from collections.abc import Hashable
 import numpy as np
 import xarray as xr
 
-__all__ = ["describe", "first_position"]
+__all__ = ["describe"]
 
 #: Coordinates whose values name a label in words, tried in this order after the label itself.
 _NAME_SUFFIXES = ("_zh", "_en")
@@ -38,11 +38,6 @@ def describe(labelled: xr.DataArray, flags: np.ndarray | xr.DataArray, *, limit:
     if len(positions) > 1:
         text += f" (and {len(positions) - 1} more cells)"
     return text
-
-
-def first_position(mask: xr.DataArray) -> str:
-    """The labels of the first True position of a boolean DataArray (``"no position"`` if none)."""
-    return describe(mask, np.asarray(mask, dtype=bool))
 
 
 def _label(labelled: xr.DataArray, dim: Hashable, i: int) -> Hashable:
