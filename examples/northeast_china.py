@@ -2,16 +2,14 @@
 Northeast China in the dual circulation
 =======================================
 
-Reproduces Tables 1 and 2 of a policy study of how Northeast China (Liaoning,
-Jilin, Heilongjiang) takes part in the domestic circulation (trade between
-provinces) and the international circulation (foreign trade), from the
-official provincial input-output tables of 2007, 2012 and 2017.
+Reproduces Tables 1 and 2 of a policy study of Northeast China (Liaoning, Jilin, Heilongjiang) in
+the domestic circulation (trade between provinces) and the international circulation (foreign
+trade), from the official provincial input-output tables of 2007, 2012 and 2017.
 
 Table 1: circulation ratios and contributions to GDP (:func:`iocirc.indicators.circulation`);
 Table 2: contributions by GB/T 4754 section; ``--reference DIR`` (default ``$IOCIRC_REFERENCE``)
-compares them with the published values. Run ``python examples/northeast_china.py --out DIR``,
-or ``iocirc reproduce northeast`` to run ``northeast_china_beyond.py`` too. For another group of
-regions, change ``GROUP``.
+compares both with the published values. Run ``python examples/northeast_china.py --out DIR``
+(``iocirc reproduce northeast`` adds ``northeast_china_beyond.py``). Other regions: edit ``GROUP``.
 """
 
 # sphinx_gallery_thumbnail_number = 2
@@ -32,6 +30,7 @@ GROUP, YEARS, SPLIT = ["Liaoning", "Jilin", "Heilongjiang"], (2007, 2012, 2017),
 NATIONAL, WEIGHTED = "National", "National (GDP-weighted)"
 PUBLISHED = ("table1_subset", "table2_liaoning")
 KEY1, KEY2 = ["region", "year", "metric"], ["province", "year", "section", "metric"]
+COMPARISON = ["table", *KEY1, "published", "reproduced", "section", "difference"]
 NOTES = """Notes on reproducing the paper
 - Table 2 and the dual columns of Table 1 follow from the official tables alone.
 - The paper's domestic/international split in Table 1 uses customs statistics for foreign
@@ -45,11 +44,7 @@ NOTES = """Notes on reproducing the paper
   paper's National row; the GDP-weighted mean (the nation as one region) is given beside it."""
 COMPARED = """Published values against the reproduction (dual columns of Table 1, all of \
 Table 2 for Liaoning). A value differs after rounding only where the paper summed its \
-rounded domestic and international parts.
-
-| table | values | equal when rounded | within 0.01 | largest difference |
-|---|---|---|---|---|
-"""
+rounded domestic and international parts."""
 
 
 def tables(customs: Path | None) -> dict[int, xr.Dataset]:
@@ -57,16 +52,8 @@ def tables(customs: Path | None) -> dict[int, xr.Dataset]:
     found = {year: iocirc.datasets.china_provincial(year) for year in YEARS}
     trade = iocirc.read_customs_csv(customs) if customs else xr.Dataset({"year": []})
     for year in set(YEARS) & set(trade["year"].values.tolist()):  # the paper's split
-        part = trade.sel(year=year)
-        found[year] = iocirc.with_customs_trade(found[year], part["exports"], part["imports"])
+        found[year] = iocirc.with_customs_trade(found[year], trade["exports"], trade["imports"])
     return found
-
-
-def by_year(function, tables: dict[int, xr.Dataset], dim: str) -> xr.Dataset:
-    """``function`` of each year's tables, over ``year``, ``dim`` in the fullest year's order."""
-    parts = [function(ds) for ds in tables.values()]
-    order = max((part.indexes[dim] for part in parts), key=len)
-    return xr.concat(parts, pd.Index(list(tables), name="year"), join="outer").reindex({dim: order})
 
 
 def table1(ds: xr.Dataset) -> xr.Dataset:
@@ -85,12 +72,10 @@ def table2(ds: xr.Dataset) -> xr.Dataset:
 
 
 def main(argv: list[str] | None = None) -> int:
-    cli = parser(__doc__)
-    cli.add_argument("--reference", type=Path, default=os.environ.get("IOCIRC_REFERENCE"))
-    args = cli.parse_args(argv)
+    args = parser(__doc__, "--reference", default=os.getenv("IOCIRC_REFERENCE")).parse_args(argv)
     found = tables(args.customs)
-    t1 = by_year(table1, found, "scope")
-    t2 = by_year(table2, {year: found[year] for year in SPLIT}, "sector")
+    t1 = report.over_years({year: table1(ds) for year, ds in found.items()}, keep_order="scope")
+    t2 = report.over_years({year: table2(found[year]) for year in SPLIT}, keep_order="sector")
     long1 = report.long_frame(t1, ["year", "scope", "variable", "region"])
     long1["metric"] = long1["scope"] + "_" + long1["variable"]
     long1, weighted = long1[[*KEY1, "value"]], long1["region"] == WEIGHTED
@@ -109,19 +94,16 @@ def main(argv: list[str] | None = None) -> int:
             labels={"region": "province", "sector": "section", "sector_en": "name",
                     "value_added_share": "VA share", "international": "internat."}),
     }  # fmt: skip
-    if args.reference is None:
-        return save(args, frames, paper, lambda: figures(t1, t2))
-    one, two = (pd.read_csv(args.reference / f"paper_{name}.csv") for name in PUBLISHED)
-    dual = one[one["metric"].str.startswith("dual")]  # the columns the tables alone give
-    one = report.compare_published(frames["table1"], dual, on=KEY1).assign(table="Table 1")
-    two = report.compare_published(frames["table2"], two, on=KEY2).assign(table="Table 2")
-    both = pd.concat([one, two.rename(columns={"province": "region"})])
-    frames["comparison"] = both[
-        ["table", *KEY1, "published", "reproduced", "section", "difference"]
-    ]
-    rows = report.comparison_summary(both, by="table").itertuples()
-    summary = "".join(f"| {t} | {n} | {e} | {c} | {w:.4f} |\n" for t, n, e, c, w in rows)
-    return save(args, frames, paper, lambda: figures(t1, t2), comparison=COMPARED + summary)
+    texts = {}
+    if args.reference is not None:  # the published values beside ours
+        one, two = (pd.read_csv(args.reference / f"paper_{name}.csv") for name in PUBLISHED)
+        dual = one[one["metric"].str.startswith("dual")]  # the columns the tables alone give
+        one = report.compare_published(frames["table1"], dual, on=KEY1).assign(table="Table 1")
+        two = report.compare_published(frames["table2"], two, on=KEY2).assign(table="Table 2")
+        both = pd.concat([one, two.rename(columns={"province": "region"})])
+        frames["comparison"] = both[COMPARISON]
+        texts["comparison"] = report.comparison_markdown(both, by="table", intro=COMPARED)
+    return save(args, lambda: figures(t1, t2), frames=frames, texts=texts, tables=paper)
 
 
 def figures(t1: xr.Dataset, t2: xr.Dataset) -> dict:
@@ -145,26 +127,23 @@ def figures(t1: xr.Dataset, t2: xr.Dataset) -> dict:
     }  # fmt: skip
 
 
-# Shared with northeast_china_beyond.py: the command line and the writing of the outputs.
-def parser(doc: str) -> argparse.ArgumentParser:
-    """The options of both scripts: --out, --customs, --no-figures and --quiet."""
+def parser(doc: str, option: str, **settings) -> argparse.ArgumentParser:
+    """The options of both scripts (--out, --customs, --no-figures, --quiet) and its own path."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[1] if doc else None)
     add = parser.add_argument  # (the gallery runs the code without its docstring: doc "")
     add("--out", type=Path, default=Path("northeast_output"), help="output folder")
     add("--customs", type=Path, help="customs CSV (see iocirc.read_customs_csv)")
     add("--no-figures", action="store_true", help="skip the PNG figures")
     add("--quiet", action="store_true", help="print nothing but errors")
+    add(option, type=Path, **settings)
     return parser
 
 
-def save(args, frames: dict, paper: dict, figures, **texts: str) -> int:
-    """Long CSVs, Markdown ``texts``, the paper tables (Markdown, CSV, LaTeX) and the figures."""
+def save(args, figures, **outputs) -> int:
+    """Both scripts' :func:`iocirc.report.write_outputs`, ``figures`` unless --no-figures."""
     files = {**report.FILE_NAMES, "csv": "{name}_paper.csv"}
     drawn = None if args.no_figures else figures
-    report.write_outputs(
-        args.out, frames=frames, texts=texts, tables=paper, table_files=files, figures=drawn,
-        echo=not args.quiet,
-    )  # fmt: skip
+    report.write_outputs(args.out, table_files=files, figures=drawn, echo=not args.quiet, **outputs)
     return 0
 
 

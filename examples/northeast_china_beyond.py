@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import xarray as xr
-from northeast_china import GROUP, SPLIT, YEARS, by_year, parser, save, tables
+from northeast_china import GROUP, SPLIT, YEARS, parser, save, tables
 
 import iocirc
 from iocirc import analysis, report
@@ -53,10 +53,11 @@ def value_added(ds: xr.Dataset) -> xr.Dataset:
 
 
 def main(argv: list[str] | None = None) -> int:
-    (cli := parser(__doc__)).add_argument("--mrio", type=Path, help="a CEADS MRIO workbook")
-    args = cli.parse_args(argv)
+    args = parser(__doc__, "--mrio", help="a CEADS MRIO workbook").parse_args(argv)
     found = tables(args.customs)
-    va = by_year(value_added, found, "circulation")
+    va = report.over_years(
+        {y: value_added(ds) for y, ds in found.items()}, keep_order="circulation"
+    )
     mrios = (
         [iocirc.read_ceads_mrio(args.mrio)]
         if args.mrio
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             },
         ),
     }
-    return save(args, frames, paper, lambda: figures(va, absorbed))
+    return save(args, lambda: figures(va, absorbed), frames=frames, tables=paper)
 
 
 def figures(va: xr.Dataset, absorbed: pd.DataFrame) -> dict:

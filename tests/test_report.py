@@ -264,6 +264,116 @@ def test_compare_published_and_its_summary() -> None:
         report.compare_published(ours, paper, on="year")
 
 
+def _comparison() -> pd.DataFrame:
+    """compare_published rows of two tables: T2 has one value not reproduced."""
+    rows = pd.DataFrame({
+        "table": ["T1", "T1", "T1", "T2", "T2"],
+        "published": [1.23, 2.0, 0.5, 4.0, 7.0],
+        "reproduced": [1.2345, 2.006, 0.49, 4.0, np.nan],
+    })  # fmt: skip
+    return rows.assign(difference=rows["reproduced"] - rows["published"])
+
+
+def test_comparison_markdown_is_the_summary_as_a_table() -> None:
+    text = report.comparison_markdown(_comparison(), by="table", intro="Ours against theirs.")
+    assert text == (
+        "Ours against theirs.\n\n"
+        "| table | values | equal when rounded | within 0.01 | largest difference |\n"
+        "|---|---|---|---|---|\n"
+        "| T1 | 3 | 1 | 3 | 0.0100 |\n"  # 2.006 and 0.49: within one unit, not equal
+        "| T2 | 2 | 1 | 1 | 0.0000 |\n"  # the value not reproduced counts, unmatched
+    )
+    # the counts are comparison_summary's, for any digits and tolerance
+    summary = report.comparison_summary(_comparison(), by="table", digits=1, tolerance=0.001)
+    loose = report.comparison_markdown(_comparison(), by="table", digits=1, tolerance=0.001)
+    assert loose.startswith("| table | values | equal when rounded | within 0.001 |")
+    t1 = summary.loc["T1"]
+    row = f"| T1 | {t1['values']:.0f} | {t1['equal_rounded']:.0f} | {t1['within']:.0f} | 0.010 |"
+    assert row in loose.splitlines()
+    # no intro: the table alone; nothing reproduced: a dash for the largest difference
+    lost = _comparison().assign(reproduced=np.nan, difference=np.nan)
+    lines = report.comparison_markdown(lost, by="table").splitlines()
+    assert lines[0].startswith("| table |")
+    assert lines[2:] == ["| T1 | 3 | 0 | 0 | – |", "| T2 | 2 | 0 | 0 | – |"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"comparison": [1, 2]}, ArgumentTypeError, "must be a pandas.DataFrame"),
+        ({"by": "part"}, SchemaError, r"no column\(s\) \['part'\]"),
+        ({"comparison": _comparison().drop(columns="difference")}, SchemaError,
+         r"\['difference'\].*compare_published"),
+        ({"by": 3}, ArgumentTypeError, "by must be a str"),
+        ({"intro": ["x"]}, ArgumentTypeError, "intro must be a str"),
+        ({"digits": -1}, ArgumentError, "non-negative integer"),
+        ({"digits": 2.0}, ArgumentError, "non-negative integer"),
+        ({"digits": True}, ArgumentError, "non-negative integer"),
+        ({"tolerance": float("nan")}, ArgumentError, "finite"),
+        ({"tolerance": -0.01}, ArgumentError, "at least 0"),
+    ],
+)  # fmt: skip
+def test_comparison_markdown_refuses_what_it_cannot_summarise(kwargs, error, match) -> None:
+    arguments = {"comparison": _comparison(), "by": "table", **kwargs}
+    with pytest.raises(error, match=match):
+        report.comparison_markdown(**arguments)
+
+
+def _scopes(labels: list[str], year: int) -> xr.Dataset:
+    values = [float(year + i) for i in range(len(labels))]
+    return xr.Dataset({"ratio": ("scope", values)}, coords={"scope": labels})
+
+
+def test_over_years_keeps_the_order_of_the_fullest_year() -> None:
+    results = {
+        2007: _scopes(["dual"], 2007),
+        2012: _scopes(["international", "domestic", "dual"], 2012),
+        2017: _scopes(["international", "dual"], 2017),
+    }
+    plain = report.over_years(results)
+    assert plain.indexes["scope"].tolist() == ["domestic", "dual", "international"]  # sorted
+    kept = report.over_years(results, keep_order="scope")
+    assert isinstance(kept, xr.Dataset)
+    assert kept["ratio"].dims == ("year", "scope")
+    assert kept.indexes["year"].tolist() == [2007, 2012, 2017]
+    assert kept.indexes["scope"].tolist() == ["international", "domestic", "dual"]
+    assert kept["ratio"].sel(year=2007).values.tolist() == pytest.approx(
+        [np.nan, np.nan, 2007.0], nan_ok=True
+    )
+    assert float(kept["ratio"].sel(year=2017, scope="dual")) == 2018.0
+    xr.testing.assert_identical(kept, plain.reindex(scope=kept.indexes["scope"]))
+    # labels the fullest year lacks follow its own, in order of appearance: none is lost
+    more = report.over_years(
+        {2012: _scopes(["b", "a", "c"], 2012), 2017: _scopes(["z", "a"], 2017)},
+        keep_order=["scope"], dim="vintage",
+    )  # fmt: skip
+    assert more.indexes["scope"].tolist() == ["b", "a", "c", "z"]
+    assert more.indexes["vintage"].tolist() == [2012, 2017]
+    arrays = report.over_years({1: results[2012]["ratio"], 2: results[2017]["ratio"]})
+    assert isinstance(arrays, xr.DataArray)
+    assert arrays.sizes == {"year": 2, "scope": 3}
+
+
+@pytest.mark.parametrize(
+    ("results", "kwargs", "error", "match"),
+    [
+        ([_scopes(["a"], 1)], {}, ArgumentTypeError, "mapping of years"),
+        ({}, {}, ArgumentError, "no results"),
+        ({1: _scopes(["a"], 1), 2: _scopes(["a"], 2)["ratio"]}, {}, ArgumentTypeError,
+         "all xarray.Dataset or all xarray.DataArray"),
+        ({1: pd.DataFrame({"a": [1]})}, {}, ArgumentTypeError, "all xarray.Dataset"),
+        ({1: _scopes(["a"], 1)}, {"keep_order": "sector"}, SchemaError,
+         r"result of 1 has no labelled dimension\(s\) \['sector'\]"),
+        ({1: _scopes(["a"], 1)}, {"keep_order": [None]}, ArgumentError, "dimension names"),
+        ({1: _scopes(["a"], 1)}, {"dim": ""}, ArgumentError, "dimension names"),
+        ({1: _scopes(["a"], 1)}, {"dim": "scope"}, SchemaError, "already has a dimension 'scope'"),
+    ],
+)  # fmt: skip
+def test_over_years_refuses_what_it_cannot_put_together(results, kwargs, error, match) -> None:
+    with pytest.raises(error, match=match):
+        report.over_years(results, **kwargs)
+
+
 def test_write_tables_writes_each_format(tmp_path) -> None:
     table = report.paper_table(_long(), index="region", columns=["year", "metric"])
     written = report.write_tables({"t": table}, tmp_path)

@@ -8,9 +8,11 @@ columns are grouped, numbers right-aligned with a fixed number of decimals, a
 dash for a value that is not available, units in the caption.
 :func:`write_tables` writes tables in all three at once.
 
-:func:`long_frame` lays a DataArray or Dataset out long (a row per value, in a
+:func:`over_years` puts the results of several years in one object, in a stable
+label order; :func:`long_frame` lays a DataArray or Dataset out long (a row per value, in a
 chosen order) for CSV files of full precision; :func:`compare_published` and
-:func:`comparison_summary` set reproduced values beside published ones.
+:func:`comparison_summary` set reproduced values beside published ones, and
+:func:`comparison_markdown` reports how close they come as a Markdown table.
 
 Examples
 --------
@@ -53,8 +55,10 @@ __all__ = [
     "MISSING",
     "PaperTable",
     "compare_published",
+    "comparison_markdown",
     "comparison_summary",
     "long_frame",
+    "over_years",
     "paper_table",
     "to_csv",
     "to_latex",
@@ -263,6 +267,100 @@ def _ordered(
     return pd.Index(found, name=keys[0])
 
 
+def over_years(
+    results: Mapping[Any, xr.Dataset | xr.DataArray],
+    *,
+    keep_order: str | Sequence[str] = (),
+    dim: str = "year",
+) -> xr.Dataset | xr.DataArray:
+    """The results of several years in one object, over a new dimension ``year``.
+
+    The results are aligned on their other labels: a label that a year lacks
+    is NaN there (as the 2007 provincial tables give no domestic/international
+    split). Where the years' labels differ, xarray orders their union its own
+    way (sorted, often); a dimension in ``keep_order`` keeps instead the order
+    of the year with the most labels (the first such year), followed by any
+    labels only other years have, so that tables and figures list them as the
+    results do.
+
+    Parameters
+    ----------
+    results : mapping of a year to xarray.Dataset or xarray.DataArray
+        The result of each year, in the order the years should have; all
+        Datasets or all DataArrays, none with a dimension ``dim``.
+    keep_order : str or sequence of str
+        The dimension(s) whose label order is kept (each must be a dimension
+        with labels in every result).
+    dim : str
+        The name of the new dimension; the mapping's keys are its labels.
+
+    Returns
+    -------
+    xarray.Dataset or xarray.DataArray
+        As the results are, with ``dim`` first.
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``results`` is not a mapping, or holds something other than Datasets
+        or other than DataArrays.
+    ArgumentError
+        ``results`` is empty, or ``keep_order`` or ``dim`` are not names.
+    SchemaError
+        A result already has the dimension ``dim``, or lacks one in
+        ``keep_order``.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> from iocirc.report import over_years
+    >>> early = xr.DataArray([1.0], coords={"scope": ["dual"]}, dims="scope")
+    >>> late = xr.DataArray([0.5, 0.25, 0.75], dims="scope",
+    ...                     coords={"scope": ["international", "domestic", "dual"]})
+    >>> both = over_years({2007: early, 2017: late}, keep_order="scope")
+    >>> both.indexes["scope"].tolist()
+    ['international', 'domestic', 'dual']
+    >>> both.sel(year=2007).values.tolist()
+    [nan, nan, 1.0]
+    """
+    import pandas as pd
+    import xarray as xr
+
+    if not isinstance(results, Mapping):
+        raise ArgumentTypeError(
+            f"over_years takes a mapping of years to results, not {type(results).__name__}"
+        )
+    if not results:
+        raise ArgumentError("over_years: no results to put together")
+    parts: list[Any] = list(results.values())  # all Datasets or all DataArrays (checked)
+    kinds = {type(part) for part in parts}
+    if not (kinds <= {xr.Dataset} or kinds <= {xr.DataArray}):
+        raise ArgumentTypeError(
+            "over_years: the results must be all xarray.Dataset or all xarray.DataArray, not "
+            f"{sorted(kind.__name__ for kind in kinds)}"
+        )
+    keep = [keep_order] if isinstance(keep_order, str) else list(keep_order)
+    if not all(isinstance(name, str) and name for name in [*keep, dim]):
+        raise ArgumentError(
+            f"over_years: keep_order and dim must be dimension names, not {keep_order!r}, {dim!r}"
+        )
+    for year, part in results.items():
+        if dim in part.dims:
+            raise SchemaError(f"over_years: the result of {year!r} already has a dimension {dim!r}")
+        lacking = [name for name in keep if name not in part.indexes]
+        if lacking:
+            raise SchemaError(
+                f"over_years: the result of {year!r} has no labelled dimension(s) {lacking} "
+                f"(keep_order); it has {list(part.dims)}"
+            )
+    combined = xr.concat(parts, pd.Index(list(results), name=dim), join="outer")
+    for name in keep:
+        order = max((part.indexes[name] for part in parts), key=len)
+        others = [label for label in combined.indexes[name] if label not in order]
+        combined = combined.reindex({name: order.append(pd.Index(others)) if others else order})
+    return combined
+
+
 def long_frame(
     data: xr.DataArray | xr.Dataset,
     dims: Sequence[str],
@@ -452,6 +550,102 @@ def comparison_summary(
     summary = pd.DataFrame.from_dict(rows, orient="index")
     summary.index.name = by
     return summary
+
+
+def comparison_markdown(
+    comparison: pd.DataFrame,
+    *,
+    by: str,
+    intro: str = "",
+    digits: int = 2,
+    tolerance: float = 0.01,
+) -> str:
+    """:func:`comparison_summary` as a Markdown table, under an introduction.
+
+    A row per group: how many values were compared, how many of the
+    reproduced ones round to the published value, how many are within
+    ``tolerance`` of it, and the largest difference (to ``digits + 2``
+    decimals; a dash if nothing was reproduced).
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Rows of :func:`compare_published` (several comparisons concatenated,
+        told apart by the column ``by``).
+    by : str
+        The column of the groups (``"table"``); it heads the first column.
+    intro : str
+        Text above the table (a blank line between them); none if empty.
+    digits : int
+        The decimals of the published values.
+    tolerance : float
+        The difference still counted as close (one unit of the last digit).
+
+    Returns
+    -------
+    str
+        The text of a Markdown file: it ends with a newline.
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``comparison`` is no DataFrame, or ``by`` or ``intro`` no string.
+    ArgumentError
+        ``digits`` is not a non-negative integer, or ``tolerance`` not a
+        finite non-negative number.
+    SchemaError
+        ``comparison`` lacks the column ``by`` or a column of
+        :func:`compare_published` (``published``, ``reproduced``, ``difference``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iocirc.report import comparison_markdown
+    >>> rows = pd.DataFrame({"table": ["T1", "T1"], "published": [1.23, 2.0],
+    ...                      "reproduced": [1.2345, 2.006]})
+    >>> rows["difference"] = rows["reproduced"] - rows["published"]
+    >>> print(comparison_markdown(rows, by="table", intro="Published against ours."), end="")
+    Published against ours.
+    <BLANKLINE>
+    | table | values | equal when rounded | within 0.01 | largest difference |
+    |---|---|---|---|---|
+    | T1 | 2 | 1 | 2 | 0.0060 |
+    """
+    import pandas as pd
+
+    from iocirc._core import finite_number
+
+    if not isinstance(comparison, pd.DataFrame):
+        raise ArgumentTypeError(
+            "comparison_markdown: comparison must be a pandas.DataFrame of compare_published "
+            f"rows, not {type(comparison).__name__}"
+        )
+    for name, text in (("by", by), ("intro", intro)):
+        if not isinstance(text, str):
+            raise ArgumentTypeError(
+                f"comparison_markdown: {name} must be a str, not {type(text).__name__}"
+            )
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        raise ArgumentError(
+            f"comparison_markdown: digits must be a non-negative integer, not {digits!r}"
+        )
+    tolerance = finite_number(tolerance, "comparison_markdown: tolerance")
+    lacking = [c for c in (by, "published", "reproduced", "difference") if c not in comparison]
+    if lacking:
+        raise SchemaError(
+            f"comparison_markdown: comparison has no column(s) {lacking}; it has "
+            f"{list(comparison.columns)} (make it with compare_published)"
+        )
+    summary = comparison_summary(comparison, by=by, digits=digits, tolerance=tolerance)
+    lines = [
+        f"| {by} | values | equal when rounded | within {tolerance:g} | largest difference |",
+        "|---|---|---|---|---|",
+    ]
+    for name, values, equal, within, largest in summary.itertuples():
+        shown = MISSING if largest != largest else f"{largest:.{digits + 2}f}"  # NaN: a dash
+        lines.append(f"| {name} | {values} | {equal} | {within} | {shown} |")
+    text = "\n".join(lines) + "\n"
+    return f"{intro}\n\n{text}" if intro else text
 
 
 # --------------------------------------------------------------------------- layout

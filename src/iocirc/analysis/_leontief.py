@@ -95,11 +95,11 @@ def leontief_inverse(
 
     Notes
     -----
-    Computed by an LU factorisation of :math:`I - A` and LAPACK's ``getri``,
-    in place (as fast as :func:`numpy.linalg.inv` or faster, with one
-    :math:`n \\times n` work array). Most results need no inverse: multipliers
-    and induced output come from :func:`induced_effects` and friends, which
-    solve with the factorisation instead.
+    Computed by :func:`numpy.linalg.inv` over slabs of regions (tables of fewer
+    than 128 sectors), or by an LU factorisation of :math:`I - A` and LAPACK's
+    ``getri`` in place (one :math:`n \\times n` work array). Most results need
+    no inverse: multipliers and induced output come from :func:`induced_effects`
+    and friends, which solve the systems instead.
 
     Examples
     --------
@@ -249,8 +249,8 @@ def induced_effects(
 ) -> xr.Dataset:
     """Multipliers and the output and value added induced by each source of final demand.
 
-    All in one pass: one LU factorisation of :math:`I - A` per region and a
-    few triangular solves, without forming the inverse.
+    All in one pass: the systems in :math:`I - A` of every region solved for all
+    sources at once, without forming the inverse.
 
     Parameters
     ----------
@@ -285,7 +285,7 @@ def induced_effects(
 
     Notes
     -----
-    With :math:`M = I - A` factorised once, the multipliers solve
+    With :math:`M = I - A`, the multipliers solve
     :math:`M' y = 1` and :math:`M' y = v`, and induced output solves
     :math:`M X = F` for the columns :math:`f_s` of :math:`F`.
 

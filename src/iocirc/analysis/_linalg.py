@@ -1,12 +1,20 @@
-"""Linear algebra of the models: ``I - A`` (or ``I - B``) factorised once per region.
+"""Linear algebra of the models: ``I - A`` (or ``I - B``) of each region, solved or inverted.
 
-LU factors by LAPACK, triangular solves on both sides, and the explicit inverses.
+Systems of fewer than ``BATCH_BELOW`` sectors (the provincial tables have 42) are solved a
+slab of regions at a time by numpy's stacked ``solve`` and ``inv``: one C loop per slab that
+releases the GIL, so the threads of dask's scheduler run in parallel, with the productivity
+and conditioning checks vectorised over the slab. Larger systems are factorised one at a
+time by LAPACK (``getrf``), the factors shared by the solves on both sides (triangular
+solves) and by the explicit inverse (``getri``). Both paths refuse and warn alike, naming
+the region.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -34,6 +42,13 @@ lapack = _LazyLapack()
 #: ``I - A`` with a reciprocal condition number below this warns (its solution may have lost
 #: most of its digits: entries of 1e11 from a system that is singular up to rounding).
 RCOND_WARN = 1e-10
+
+#: Systems of fewer sectors than this are solved a batch at a time by numpy's stacked
+#: ``solve`` (one C loop that releases the GIL, so dask's threads run in parallel); larger
+#: ones one at a time from a single LU (LAPACK-bound already, and both sides share it).
+BATCH_BELOW = 128
+#: Work arrays of a batch stay within about this many bytes.
+BATCH_BYTES = 16 * 2**20
 
 
 def solve_right(
@@ -181,6 +196,7 @@ class _SolveKernel:
         x_b = np.broadcast_to(x, (*batch, n))
         k_b = np.broadcast_to(keep, (*batch, n))
         outputs: list[np.ndarray] = []
+        rhs_b = lhs_b = out_r = out_l = None
         if rhs is not None:
             rhs_b = np.broadcast_to(rhs, (*batch, *rhs.shape[-2:]))
             out_r = np.empty((*batch, n, rhs.shape[-1]))
@@ -189,14 +205,169 @@ class _SolveKernel:
             lhs_b = np.broadcast_to(lhs, (*batch, *lhs.shape[-2:]))
             out_l = np.empty((*batch, lhs.shape[-2], n))
             outputs.append(out_l)
-        for idx in np.ndindex(*batch):
-            lu, piv = _factor(z_b[idx], x_b[idx], k_b[idx], ghosh=self.ghosh, idx=idx)
-            perm = _permutation(piv)
-            if rhs is not None:
-                out_r[idx] = _solve_m(lu, perm, rhs_b[idx])
-            if lhs is not None:
-                out_l[idx] = _solve_m_transposed(lu, perm, lhs_b[idx].T).T
+        if n >= BATCH_BELOW or n == 0:
+            for idx in np.ndindex(*batch):
+                self._solve_one(idx, z_b, x_b, k_b, rhs_b, lhs_b, out_r, out_l)
+            return outputs
+
+        def batched(m: np.ndarray, take: Any) -> None:
+            if out_r is not None and rhs_b is not None:
+                out_r[take] = np.linalg.solve(m, rhs_b[take])
+            if out_l is not None and lhs_b is not None:
+                mt, lhs_t = m.swapaxes(-1, -2), lhs_b[take].swapaxes(-1, -2)
+                out_l[take] = np.linalg.solve(mt, lhs_t).swapaxes(-1, -2)
+
+        def single(idx: tuple[int, ...]) -> None:
+            self._solve_one(idx, z_b, x_b, k_b, rhs_b, lhs_b, out_r, out_l)
+
+        _by_slabs(batch, z_b, x_b, k_b, self.ghosh, batched, single)
         return outputs
+
+    def _solve_one(
+        self,
+        idx: tuple[int, ...],
+        z: np.ndarray,
+        x: np.ndarray,
+        keep: np.ndarray,
+        rhs: np.ndarray | None,
+        lhs: np.ndarray | None,
+        out_r: np.ndarray | None,
+        out_l: np.ndarray | None,
+    ) -> None:
+        lu, piv = _factor(z[idx], x[idx], keep[idx], ghosh=self.ghosh, idx=idx)
+        perm = _permutation(piv)
+        if rhs is not None and out_r is not None:
+            out_r[idx] = _solve_m(lu, perm, rhs[idx])
+        if lhs is not None and out_l is not None:
+            out_l[idx] = _solve_m_transposed(lu, perm, lhs[idx].T).T
+
+
+@dataclass(frozen=True)
+class _Slab:
+    """Consecutive systems of a batch: ``take`` indexes the (broadcast) inputs and the
+    outputs, giving them a leading axis over the systems; ``where`` is each one's position."""
+
+    take: Any
+    where: tuple[tuple[int, ...], ...]
+
+
+def _slabs(batch: tuple[int, ...], n: int) -> Iterator[_Slab]:
+    total = math.prod(batch)
+    size = max(1, BATCH_BYTES // (8 * n * n))
+    for start in range(0, total, size):
+        stop = min(start + size, total)
+        if not batch:
+            yield _Slab((np.newaxis,), ((),))
+        elif len(batch) == 1:
+            yield _Slab(slice(start, stop), tuple((i,) for i in range(start, stop)))
+        else:
+            coords = np.unravel_index(np.arange(start, stop), batch)
+            where = tuple(tuple(int(c) for c in p) for p in zip(*coords, strict=True))
+            yield _Slab(coords, where)
+
+
+def _by_slabs(
+    batch: tuple[int, ...],
+    z: np.ndarray,
+    x: np.ndarray,
+    keep: np.ndarray,
+    ghosh: bool,
+    batched: Callable[[np.ndarray, Any], None],
+    single: Callable[[tuple[int, ...]], None],
+) -> None:
+    """``batched(M, take)`` for the systems ``M`` of each slab of the batch (``take`` indexes
+    them), warning about the ill-conditioned ones once solved, as :func:`_factor` does.
+
+    A slab with a refused or exactly singular system is done again one system at a time by
+    ``single(position)`` (which factorises as the unbatched path does), so that the first
+    system that fails, in order, is the one named, with LAPACK's own diagnosis.
+    """
+    for part in _slabs(batch, x.shape[-1]):
+        take = part.take
+        try:
+            m, doubtful = _system(z[take], x[take], keep[take], ghosh, part)
+            batched(m, take)
+        except (_Unsolvable, np.linalg.LinAlgError):
+            for idx in part.where:
+                single(idx)
+            continue
+        for rcond, idx in doubtful:
+            _warn_conditioning(rcond, idx)
+
+
+def _system(
+    z: np.ndarray, x: np.ndarray, keep: np.ndarray, ghosh: bool, slab: _Slab
+) -> tuple[np.ndarray, list[tuple[float, tuple[int, ...]]]]:
+    """``M`` of every system of a slab, ``(k, n, n)``, refused as :func:`_factor` refuses
+    one (the same arithmetic, in the same order, vectorised), with the reciprocal condition
+    numbers below ``RCOND_WARN`` and their positions, to be warned about."""
+    n = x.shape[-1]
+    inv_x = np.divide(1.0, x, out=np.zeros(x.shape), where=x != 0)
+    leontief = z * inv_x[..., np.newaxis, :]
+    leontief *= -keep[..., np.newaxis]  # -A
+    rows = -leontief.sum(axis=-1).min(axis=-1)  # the largest row and column sums of A
+    cols = -leontief.sum(axis=-2).min(axis=-1)
+    if ghosh:
+        work = z * (-(keep * inv_x))[..., np.newaxis]  # -B
+        bound = np.minimum(-work.sum(axis=-2).min(axis=-1), -work.sum(axis=-1).min(axis=-1))
+    else:
+        work, bound = leontief, np.minimum(rows, cols)
+    # A spectral radius is at most the largest column (and row) sum: only where both reach 1
+    # are the eigenvalues needed.
+    for i in np.flatnonzero(bound >= 1.0):
+        _check_productive(-work[i], slab.where[i], ghosh)
+    signed = (leontief > 0).any(axis=(-2, -1))  # A has negative entries
+    doubtful = _ill_conditioned(leontief, rows, cols, signed, slab)
+    diagonal = np.arange(n)
+    leontief[..., diagonal, diagonal] += 1.0
+    if ghosh:
+        work[..., diagonal, diagonal] += 1.0
+    return work, doubtful
+
+
+def _ill_conditioned(
+    minus_a: np.ndarray, rows: np.ndarray, cols: np.ndarray, signed: np.ndarray, slab: _Slab
+) -> list[tuple[float, tuple[int, ...]]]:
+    """The systems ``I - A`` that :func:`_factor` warns about: reciprocal condition number
+    (LAPACK's estimate, in the 1-norm, of the transpose) below ``RCOND_WARN``.
+
+    Most are shown well conditioned without a factorisation: for ``A >= 0`` of largest row
+    sum ``r < 1`` or column sum ``c < 1``, ``||(I - A)^-1||_inf <= min(1 / (1 - r),
+    n / (1 - c))`` (Neumann series), and LAPACK's estimate is never below the true value
+    (its estimate of the norm of the inverse is a lower bound). The others are factorised.
+    """
+    n = minus_a.shape[-1]
+    with np.errstate(divide="ignore"):
+        inverse_norm = np.minimum(
+            np.where(rows < 1.0, 1.0 / (1.0 - rows), np.inf),
+            np.where(cols < 1.0, n / (1.0 - cols), np.inf),
+        )
+    # ||I - A||_inf for A >= 0: each row sum of A, its diagonal entry counted as |1 - a_ii|.
+    a_ii = -np.diagonal(minus_a, axis1=-2, axis2=-1)
+    norm = (-minus_a.sum(axis=-1) - a_ii + np.abs(1.0 - a_ii)).max(axis=-1, initial=0.0)
+    shown = ~signed & (norm * inverse_norm * (10 * RCOND_WARN) <= 1.0)
+    found = []
+    for i in np.flatnonzero(~shown):
+        m = np.array(minus_a[i])  # C-ordered: its transpose is factorised in place
+        m.flat[:: n + 1] += 1.0
+        anorm = float(np.abs(m).sum(axis=1).max(initial=0.0))
+        factors, _, info = lapack.dgetrf(m.T, overwrite_a=1)
+        rcond = float(lapack.dgecon(factors, anorm, norm="1")[0]) if info == 0 else 0.0
+        if not rcond >= RCOND_WARN:
+            found.append((rcond, slab.where[i]))
+    return found
+
+
+def _warn_conditioning(rcond: float, idx: tuple[int, ...]) -> None:
+    if not rcond >= RCOND_WARN:
+        warnings.warn(
+            _IllConditioned(
+                idx,
+                f"is nearly singular (reciprocal condition number {float(rcond):.3g}): "
+                "the multipliers and inverse may have lost most of their digits",
+            ),
+            stacklevel=3,
+        )
 
 
 class _Unsolvable(ModelError):
@@ -340,15 +511,7 @@ def _factor(
             rcond = lapack.dgecon(factors, anorm, norm="1")[0] if info_l == 0 else 0.0
         else:
             rcond = lapack.dgecon(lu, anorm, norm="1")[0]
-        if not rcond >= RCOND_WARN:
-            warnings.warn(
-                _IllConditioned(
-                    idx,
-                    f"is nearly singular (reciprocal condition number {float(rcond):.3g}): "
-                    "the multipliers and inverse may have lost most of their digits",
-                ),
-                stacklevel=2,
-            )
+        _warn_conditioning(rcond, idx)
     return lu, piv
 
 
@@ -425,12 +588,24 @@ def _inverse_kernel(
     z_b = np.broadcast_to(z, (*batch, n, n))
     x_b = np.broadcast_to(x, (*batch, n))
     k_b = np.broadcast_to(keep, (*batch, n))
-    if int(np.prod(batch)) == 1:
-        only = (0,) * len(batch)
-        return _invert(z_b[only], x_b[only], k_b[only], ghosh=ghosh, idx=only).reshape(*batch, n, n)
+    if n >= BATCH_BELOW or n == 0:
+        if int(np.prod(batch)) == 1:
+            only = (0,) * len(batch)
+            one = _invert(z_b[only], x_b[only], k_b[only], ghosh=ghosh, idx=only)
+            return one.reshape(*batch, n, n)
+        out = np.empty((*batch, n, n))
+        for idx in np.ndindex(*batch):
+            out[idx] = _invert(z_b[idx], x_b[idx], k_b[idx], ghosh=ghosh, idx=idx)
+        return out
     out = np.empty((*batch, n, n))
-    for idx in np.ndindex(*batch):
+
+    def batched(m: np.ndarray, take: Any) -> None:
+        out[take] = np.linalg.inv(m)
+
+    def single(idx: tuple[int, ...]) -> None:
         out[idx] = _invert(z_b[idx], x_b[idx], k_b[idx], ghosh=ghosh, idx=idx)
+
+    _by_slabs(batch, z_b, x_b, k_b, ghosh, batched, single)
     return out
 
 

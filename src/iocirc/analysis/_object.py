@@ -97,7 +97,7 @@ class Model:
 
     Build it with :func:`model`. Each method is the analysis function of the same meaning
     (named in its documentation), computed on this model: lazily on dask-backed tables,
-    one LU factorisation of :math:`I - A` (or :math:`I - B`) per region and call.
+    the systems in :math:`I - A` (or :math:`I - B`) of all regions solved together.
     """
 
     #: The checked table the model is built from.
