@@ -642,7 +642,7 @@ def comparison_markdown(
         "|---|---|---|---|---|",
     ]
     for name, values, equal, within, largest in summary.itertuples():
-        shown = MISSING if largest != largest else f"{largest:.{digits + 2}f}"  # NaN: a dash
+        shown = MISSING if pd.isna(largest) else f"{largest:.{digits + 2}f}"
         lines.append(f"| {name} | {values} | {equal} | {within} | {shown} |")
     text = "\n".join(lines) + "\n"
     return f"{intro}\n\n{text}" if intro else text

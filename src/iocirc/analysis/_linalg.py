@@ -348,14 +348,20 @@ def _ill_conditioned(
     shown = ~signed & (norm * inverse_norm * (10 * RCOND_WARN) <= 1.0)
     found = []
     for i in np.flatnonzero(~shown):
-        m = np.array(minus_a[i])  # C-ordered: its transpose is factorised in place
+        m = np.array(minus_a[i])
         m.flat[:: n + 1] += 1.0
-        anorm = float(np.abs(m).sum(axis=1).max(initial=0.0))
-        factors, _, info = lapack.dgetrf(m.T, overwrite_a=1)
-        rcond = float(lapack.dgecon(factors, anorm, norm="1")[0]) if info == 0 else 0.0
+        rcond = _rcond(m)
         if not rcond >= RCOND_WARN:
             found.append((rcond, slab.where[i]))
     return found
+
+
+def _rcond(m: np.ndarray) -> float:
+    """LAPACK's reciprocal condition number (1-norm) of ``M'``, 0 if singular; ``m`` is
+    C-ordered ``M`` (its transpose, Fortran-ordered, is factorised in place)."""
+    anorm = float(np.abs(m).sum(axis=1).max(initial=0.0))  # 1-norm of M'
+    factors, _, info = lapack.dgetrf(m.T, overwrite_a=1)
+    return float(lapack.dgecon(factors, anorm, norm="1")[0]) if info == 0 else 0.0
 
 
 def _warn_conditioning(rcond: float, idx: tuple[int, ...]) -> None:
@@ -506,9 +512,7 @@ def _factor(
             leontief = np.multiply(z, inv_x)
             np.multiply(leontief, -np.asarray(keep, dtype=float)[:, np.newaxis], out=leontief)
             leontief.flat[:: n + 1] += 1.0
-            anorm = float(np.abs(leontief).sum(axis=1).max(initial=0.0))
-            factors, _, info_l = lapack.dgetrf(leontief.T, overwrite_a=1)
-            rcond = lapack.dgecon(factors, anorm, norm="1")[0] if info_l == 0 else 0.0
+            rcond = _rcond(leontief)
         else:
             rcond = lapack.dgecon(lu, anorm, norm="1")[0]
         _warn_conditioning(rcond, idx)
